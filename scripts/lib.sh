@@ -1,0 +1,50 @@
+# Shared by ./drydock and ./run-tests: pick a JDK >= 21 and make sure Maven and Debian tools exist.
+# Sourced, not executed.
+
+drydock_java_ok() {
+  local v
+  v=$("$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
+  [ -n "$v" ] && [ "${v%%.*}" -ge 21 ] 2>/dev/null
+}
+
+# Sets JAVA_HOME to a JDK >= 21: JAVA_HOME if it is one, else the newest under /usr/lib/jvm.
+drydock_select_jdk() {
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ] && drydock_java_ok "$JAVA_HOME/bin/java"; then
+    export JAVA_HOME; return 0
+  fi
+  local best="" d
+  for d in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -V -r); do
+    d=${d%/}
+    if [ -x "$d/bin/javac" ] && drydock_java_ok "$d/bin/java"; then best=$d; break; fi
+  done
+  if [ -z "$best" ]; then
+    drydock_apt_install openjdk-21-jdk-headless >/dev/null 2>&1 || true
+    for d in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -V -r); do
+      d=${d%/}
+      if [ -x "$d/bin/javac" ] && drydock_java_ok "$d/bin/java"; then best=$d; break; fi
+    done
+  fi
+  if [ -z "$best" ]; then
+    echo "drydock: no JDK 21 or newer found (JAVA_HOME=${JAVA_HOME:-unset}, /usr/lib/jvm has: $(ls /usr/lib/jvm 2>/dev/null | tr '\n' ' '))" >&2
+    return 1
+  fi
+  export JAVA_HOME=$best
+}
+
+# Installs Debian packages that are missing; runs apt-get update once per call when needed.
+drydock_apt_install() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "drydock: installing Debian packages: ${missing[*]}" >&2
+  $sudo apt-get update -q >/dev/null 2>&1 || true
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+drydock_require_maven() {
+  command -v mvn >/dev/null 2>&1 || drydock_apt_install maven
+}
