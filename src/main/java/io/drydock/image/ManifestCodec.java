@@ -72,7 +72,7 @@ public final class ManifestCodec {
         if (!node.isObject()) throw new DrydockException("manifest from " + where + ": '" + field + "' is not an object");
         String digest = text(node, "digest");
         if (digest == null) throw new DrydockException("manifest from " + where + ": '" + field + "' has no digest");
-        if (!node.path("size").canConvertToLong() || node.path("size").asLong() < 0) {
+        if (!node.path("size").isIntegralNumber() || node.path("size").asLong() < 0) {
             throw new DrydockException("manifest from " + where + ": '" + field + "' has no valid size");
         }
         Platform platform = null;
@@ -91,7 +91,9 @@ public final class ManifestCodec {
 
     static Map<String, String> stringMap(JsonNode node) {
         Map<String, String> out = new LinkedHashMap<>();
-        if (node != null && node.isObject()) node.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
+        if (node != null && node.isObject()) node.properties().forEach(e -> {
+            if (!e.getValue().isNull()) out.put(e.getKey(), e.getValue().asText());
+        });
         return out;
     }
 

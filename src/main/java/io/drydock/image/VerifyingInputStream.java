@@ -18,6 +18,7 @@ public final class VerifyingInputStream extends FilterInputStream {
     private final MessageDigest md;
     private long count;
     private boolean verified;
+    private DrydockException failure;
 
     /** {@code expectedSize} &lt; 0 means the size is unknown and only the digest is checked. */
     public VerifyingInputStream(InputStream in, Digest expected, long expectedSize, String what) {
@@ -30,10 +31,9 @@ public final class VerifyingInputStream extends FilterInputStream {
 
     @Override
     public int read() throws IOException {
-        int b = in.read();
-        if (b < 0) finish();
-        else update(new byte[]{(byte) b}, 0, 1);
-        return b;
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -61,13 +61,17 @@ public final class VerifyingInputStream extends FilterInputStream {
 
     private void finish() {
         if (verified) return;
+        // A failed check keeps failing: the digest state is gone once computed.
+        if (failure != null) throw failure;
         if (expectedSize >= 0 && count != expectedSize) {
-            throw new DrydockException(what + " has " + count + " bytes but its descriptor declares " + expectedSize + " (truncated or corrupt)");
+            failure = new DrydockException(what + " has " + count + " bytes but its descriptor declares " + expectedSize + " (truncated or corrupt)");
+            throw failure;
         }
         byte[] actual = md.digest();
         if (!expected.matches(actual)) {
-            throw new DrydockException(what + " does not match its digest " + expected + " (got " + expected.algorithm() + ":"
+            failure = new DrydockException(what + " does not match its digest " + expected + " (got " + expected.algorithm() + ":"
                     + java.util.HexFormat.of().formatHex(actual) + ")");
+            throw failure;
         }
         verified = true;
     }

@@ -404,8 +404,22 @@ public final class RegistryClient {
         return baseUrl(ref.apiHost()) + "/v2/" + ref.repository() + path;
     }
 
+    /**
+     * Loopback registries are spoken to in plain HTTP first (traffic that never leaves the host
+     * gains nothing from TLS, and some servers stall on a TLS hello); everything else uses HTTPS.
+     */
     private String baseUrl(String host) {
-        return schemeByHost.getOrDefault(host, "https") + "://" + host;
+        return schemeByHost.computeIfAbsent(host, h -> isLoopback(h) ? "http" : "https") + "://" + host;
+    }
+
+    private static boolean isLoopback(String host) {
+        String h = host.replaceFirst(":\\d+$", "").replace("[", "").replace("]", "");
+        if (h.equals("localhost")) return true;
+        try {
+            return h.matches("[0-9.]+|[0-9a-fA-F:]+") && InetAddress.getByName(h).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private String resolveLocation(ImageReference ref, String location) {
@@ -415,14 +429,12 @@ public final class RegistryClient {
 
     /** Plain HTTP is allowed only for loopback registries and those the user named insecure. */
     private boolean plainHttpAllowed(String host) {
-        String h = host.replaceFirst(":\\d+$", "").replace("[", "").replace("]", "");
-        if (options.insecureRegistries().contains(host) || options.insecureRegistries().contains(h)) return true;
-        if (h.equals("localhost")) return true;
-        try {
-            return h.matches("[0-9.]+|[0-9a-fA-F:]+") && InetAddress.getByName(h).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
+        return allowsPlainHttp(host, options.insecureRegistries());
+    }
+
+    static boolean allowsPlainHttp(String host, Set<String> insecureRegistries) {
+        String h = host.replaceFirst(":\\d+$", "");
+        return insecureRegistries.contains(host) || insecureRegistries.contains(h) || isLoopback(host);
     }
 
     private HttpResponse<InputStream> send(Req req) {
@@ -455,6 +467,14 @@ public final class RegistryClient {
                 throw new RegistryException.Unreachable("TLS connection to registry " + host + " failed: " + e.getMessage()
                         + (plainHttpAllowed(host) ? "" : " (use --insecure-registry " + host + " only if it really serves plain HTTP)"), e);
             } catch (IOException e) {
+                if (e instanceof HttpTimeoutException && url.startsWith("https://") && plainHttpAllowed(host) && sameHost
+                        && !"http".equals(schemeByHost.get(host))) {
+                    // An insecure registry that stalls on the TLS hello speaks plain HTTP.
+                    schemeByHost.put(host, "http");
+                    url = "http://" + url.substring("https://".length());
+                    attempt--;
+                    continue;
+                }
                 if (attempt < options.maxAttempts()) {
                     sleep(backoff(attempt, null));
                     continue;
@@ -466,6 +486,21 @@ public final class RegistryClient {
                 throw new DrydockException("interrupted while talking to registry " + host);
             }
             int status = r.statusCode();
+            if (status == 400 && url.startsWith("http://") && sameHost && isLoopback(host)) {
+                String text;
+                try {
+                    text = new String(r.body().readNBytes(512), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    text = "";
+                }
+                if (text.contains("HTTPS") || text.contains("TLS")) {
+                    schemeByHost.put(host, "https");
+                    url = "https://" + url.substring("http://".length());
+                    attempt--;
+                    continue;
+                }
+                r = replay(r, text);
+            }
             if (status == 401 && sameHost) {
                 AuthChallenge challenge = AuthChallenge.parse(r.headers().firstValue("WWW-Authenticate").orElse(null));
                 String errorBody = errorMessage(r);
@@ -588,6 +623,21 @@ public final class RegistryClient {
         // Renew a little early so a token never expires between fetch and use.
         Instant expires = Instant.now().plusSeconds(Math.max(expiresIn < 60 ? expiresIn / 2 : expiresIn - 30, 0));
         return new Token(token, expires);
+    }
+
+    /** A response whose body start was consumed, with that start put back. */
+    private static HttpResponse<InputStream> replay(HttpResponse<InputStream> r, String consumed) {
+        InputStream body = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(consumed.getBytes(StandardCharsets.UTF_8)), r.body());
+        return new HttpResponse<>() {
+            public int statusCode() { return r.statusCode(); }
+            public HttpRequest request() { return r.request(); }
+            public Optional<HttpResponse<InputStream>> previousResponse() { return r.previousResponse(); }
+            public java.net.http.HttpHeaders headers() { return r.headers(); }
+            public InputStream body() { return body; }
+            public Optional<javax.net.ssl.SSLSession> sslSession() { return r.sslSession(); }
+            public URI uri() { return r.uri(); }
+            public HttpClient.Version version() { return r.version(); }
+        };
     }
 
     private Duration backoff(int attempt, String retryAfter) {
