@@ -1,0 +1,96 @@
+package io.drydock.cli;
+
+import io.drydock.DrydockException;
+import io.drydock.cache.BlobCache;
+import io.drydock.cache.CachingSource;
+import io.drydock.image.ImageSource;
+import io.drydock.image.ImageSpec;
+import io.drydock.image.Platform;
+import io.drydock.image.local.LocalSources;
+import io.drydock.image.registry.Credential;
+import io.drydock.image.registry.CredentialStore;
+import io.drydock.image.registry.RegistryClient;
+import io.drydock.image.registry.RegistrySource;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+
+/** Options every command that reads images shares: where Drydock keeps state, registries, auth, platform. */
+public final class ImageOptions {
+    @Option(names = "--home", description = "State directory (default: $DRYDOCK_HOME or ~/.drydock).")
+    Path home;
+
+    @Option(names = "--platform", description = "Platform to select from a multi-arch index (default: linux/amd64).")
+    String platform;
+
+    @Option(names = "--insecure-registry", description = "Allow plain HTTP to this registry (host[:port]). Loopback registries are allowed by default.")
+    List<String> insecureRegistries = new ArrayList<>();
+
+    @Option(names = "--username", description = "Registry user name (or $DRYDOCK_USERNAME).")
+    String username;
+
+    @Option(names = "--password-stdin", description = "Read the registry password from standard input (or set $DRYDOCK_PASSWORD).")
+    boolean passwordStdin;
+
+    private RegistryClient client;
+
+    public Path home() {
+        if (home != null) return home;
+        String env = System.getenv("DRYDOCK_HOME");
+        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".drydock");
+    }
+
+    public BlobCache cache() {
+        return BlobCache.inHome(home());
+    }
+
+    public Platform platform() {
+        return platform == null ? Platform.LINUX_AMD64 : Platform.parse(platform);
+    }
+
+    public RegistryClient client() {
+        if (client == null) {
+            client = new RegistryClient(CredentialStore.fromEnvironment(),
+                    RegistryClient.Options.defaults().withInsecure(new HashSet<>(insecureRegistries)));
+        }
+        return client;
+    }
+
+    /** Opens the image, with explicit credentials (flags or environment) bound to its registry only. */
+    public CachingSource open(String image) {
+        ImageSpec spec = ImageSpec.parse(image);
+        ImageSource source = switch (spec.kind()) {
+            case REGISTRY -> {
+                credentialFor(spec.registryReference().registry());
+                yield new RegistrySource(client(), spec.registryReference());
+            }
+            default -> LocalSources.open(spec);
+        };
+        return new CachingSource(source, cache());
+    }
+
+    private void credentialFor(String registry) {
+        String user = username != null ? username : System.getenv("DRYDOCK_USERNAME");
+        if (user == null) return;
+        String password;
+        if (passwordStdin) {
+            try {
+                InputStream in = System.in;
+                password = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new DrydockException("cannot read the password from standard input: " + e.getMessage());
+            }
+        } else {
+            password = System.getenv("DRYDOCK_PASSWORD");
+            if (password == null) throw new DrydockException("--username given without a password: use --password-stdin or set DRYDOCK_PASSWORD");
+        }
+        String origin = username != null ? "--username" : "DRYDOCK_USERNAME";
+        client().credentials().put(registry, Credential.basic(user, password, origin));
+    }
+}

@@ -1,0 +1,55 @@
+package io.drydock.cli;
+
+import io.drydock.DrydockException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+@Command(name = "drydock", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Keeps the container images of a Kubernetes fleet free of known vulnerabilities.",
+        subcommands = {InspectCommand.class, PullCommand.class, FilesCommand.class, CacheCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 success, 2 usage error, 3 error (the message names the input)."})
+public final class Main implements Runnable {
+    public static final int EXIT_ERROR = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((ex, line, parse) -> {
+            line.getErr().println("drydock: error: " + message(ex));
+            if (System.getenv("DRYDOCK_DEBUG") != null) ex.printStackTrace(line.getErr());
+            line.getErr().flush();
+            return EXIT_ERROR;
+        });
+        return cli.execute(args);
+    }
+
+    static String message(Throwable ex) {
+        if (ex instanceof DrydockException) return ex.getMessage();
+        if (ex.getCause() instanceof DrydockException d) return d.getMessage();
+        return ex.getClass().getSimpleName() + ": " + ex.getMessage() + " (unexpected; set DRYDOCK_DEBUG=1 for the stack trace)";
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[]{"drydock " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+        }
+    }
+}
