@@ -1,27 +1,36 @@
 # Shared by ./drydock and ./run-tests: pick a JDK >= 21 and make sure Maven and Debian tools exist.
 # Sourced, not executed.
 
+# The feature version of the JDK at $1 (a JAVA_HOME), read from its release file: cheaper than starting a JVM.
+drydock_java_major() {
+  local v=""
+  [ -f "$1/release" ] && v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release")
+  if [ -z "$v" ] && [ -x "$1/bin/java" ]; then
+    v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
+    v=${v%%.*}
+  fi
+  echo "${v:-0}"
+}
+
 drydock_java_ok() {
-  local v
-  v=$("$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
-  [ -n "$v" ] && [ "${v%%.*}" -ge 21 ] 2>/dev/null
+  [ "$(drydock_java_major "$1")" -ge 21 ] 2>/dev/null
 }
 
 # Sets JAVA_HOME to a JDK >= 21: JAVA_HOME if it is one, else the newest under /usr/lib/jvm.
 drydock_select_jdk() {
-  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ] && drydock_java_ok "$JAVA_HOME/bin/java"; then
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ] && drydock_java_ok "$JAVA_HOME"; then
     export JAVA_HOME; return 0
   fi
   local best="" d
   for d in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -V -r); do
     d=${d%/}
-    if [ -x "$d/bin/javac" ] && drydock_java_ok "$d/bin/java"; then best=$d; break; fi
+    if [ -x "$d/bin/javac" ] && drydock_java_ok "$d"; then best=$d; break; fi
   done
   if [ -z "$best" ]; then
     drydock_apt_install openjdk-21-jdk-headless >/dev/null 2>&1 || true
     for d in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -V -r); do
       d=${d%/}
-      if [ -x "$d/bin/javac" ] && drydock_java_ok "$d/bin/java"; then best=$d; break; fi
+      if [ -x "$d/bin/javac" ] && drydock_java_ok "$d"; then best=$d; break; fi
     done
   fi
   if [ -z "$best" ]; then
