@@ -26,6 +26,16 @@ public final class EntryContent extends InputStream {
         this.layer = layer;
     }
 
+    /**
+     * Content held in memory, for handing one file to several readers (or to a reader in a test).
+     * Valid until the caller stops using it; {@link #fitsInMemory()} answers for {@code limits}.
+     */
+    public static EntryContent ofBytes(LayerEntry entry, byte[] bytes, LayerLimits limits, String image, LayerInfo layer) {
+        EntryContent c = new EntryContent(new java.io.ByteArrayInputStream(bytes), limits, image, layer);
+        c.begin(entry);
+        return c;
+    }
+
     void begin(LayerEntry entry) {
         this.entry = entry;
         this.hasContent = entry.type() == EntryType.FILE && entry.size() > 0;
