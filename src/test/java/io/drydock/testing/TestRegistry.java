@@ -71,8 +71,17 @@ public final class TestRegistry implements AutoCloseable {
         private String password;
         private TokenServer tokens;
         private URI notifications;
+        private Path tlsCertificate;
+        private Path tlsKey;
 
         private Builder() {}
+
+        /** Serve HTTPS with this PEM certificate and key. */
+        public Builder tls(Path certificate, Path key) {
+            this.tlsCertificate = certificate;
+            this.tlsKey = key;
+            return this;
+        }
 
         /** htpasswd (bcrypt) Basic authentication with one user. */
         public Builder basicAuth(String user, String password) {
@@ -391,6 +400,9 @@ public final class TestRegistry implements AutoCloseable {
         httpNode.put("addr", hostPort());
         // Fixed, so upload state signed before a restart() is still valid after it.
         httpNode.put("secret", "drydock-test-registry-secret");
+        if (options.tlsCertificate != null) {
+            httpNode.putObject("tls").put("certificate", options.tlsCertificate.toString()).put("key", options.tlsKey.toString());
+        }
         if (htpasswd != null) {
             ObjectNode h = root.putObject("auth").putObject("htpasswd");
             h.put("realm", "drydock-test");

@@ -50,28 +50,37 @@ import java.util.regex.Pattern;
  * everything it reads, and the push side (uploads, mounts, manifests, tags, referrers).
  */
 public final class RegistryClient {
+    /**
+     * @param caCertificates PEM files of certificate authorities to trust besides the JDK's (private registries)
+     */
     public record Options(Set<String> insecureRegistries, Duration connectTimeout, Duration requestTimeout,
-                          int maxAttempts, Duration initialBackoff, Duration maxBackoff, long chunkSize) {
+                          int maxAttempts, Duration initialBackoff, Duration maxBackoff, long chunkSize,
+                          java.util.List<java.nio.file.Path> caCertificates) {
         public Options {
             insecureRegistries = Set.copyOf(insecureRegistries);
+            caCertificates = java.util.List.copyOf(caCertificates);
         }
 
         public static Options defaults() {
             return new Options(Set.of(), Duration.ofSeconds(10), Duration.ofSeconds(60), 4,
-                    Duration.ofMillis(250), Duration.ofSeconds(10), 0);
+                    Duration.ofMillis(250), Duration.ofSeconds(10), 0, java.util.List.of());
         }
 
         public Options withInsecure(Set<String> registries) {
-            return new Options(registries, connectTimeout, requestTimeout, maxAttempts, initialBackoff, maxBackoff, chunkSize);
+            return new Options(registries, connectTimeout, requestTimeout, maxAttempts, initialBackoff, maxBackoff, chunkSize, caCertificates);
         }
 
         public Options withRetries(int attempts, Duration backoff) {
-            return new Options(insecureRegistries, connectTimeout, requestTimeout, attempts, backoff, maxBackoff, chunkSize);
+            return new Options(insecureRegistries, connectTimeout, requestTimeout, attempts, backoff, maxBackoff, chunkSize, caCertificates);
         }
 
         /** Uploads larger than {@code bytes} go in PATCH chunks of that size; 0 means always monolithic. */
         public Options withChunkSize(long bytes) {
-            return new Options(insecureRegistries, connectTimeout, requestTimeout, maxAttempts, initialBackoff, maxBackoff, bytes);
+            return new Options(insecureRegistries, connectTimeout, requestTimeout, maxAttempts, initialBackoff, maxBackoff, bytes, caCertificates);
+        }
+
+        public Options withCaCertificates(java.util.List<java.nio.file.Path> files) {
+            return new Options(insecureRegistries, connectTimeout, requestTimeout, maxAttempts, initialBackoff, maxBackoff, chunkSize, files);
         }
     }
 
@@ -97,7 +106,9 @@ public final class RegistryClient {
     public RegistryClient(CredentialStore credentials, Options options) {
         this.credentials = credentials;
         this.options = options;
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder();
+        if (!options.caCertificates().isEmpty()) builder.sslContext(TrustedCertificates.context(options.caCertificates()));
+        this.http = builder
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(options.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -444,6 +455,8 @@ public final class RegistryClient {
         int redirects = 0;
         String url = req.url;
         boolean sameHost = true;
+        // Each request changes scheme at most once, so HTTP and HTTPS cannot ping-pong.
+        boolean schemeSwitched = false;
         while (true) {
             attempt++;
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
@@ -458,17 +471,20 @@ public final class RegistryClient {
                 requestCount.incrementAndGet();
                 r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
             } catch (SSLException e) {
-                if (url.startsWith("https://") && plainHttpAllowed(host) && sameHost) {
+                if (url.startsWith("https://") && plainHttpAllowed(host) && sameHost && !schemeSwitched) {
+                    schemeSwitched = true;
                     schemeByHost.put(host, "http");
                     url = "http://" + url.substring("https://".length());
                     attempt--;
                     continue;
                 }
                 throw new RegistryException.Unreachable("TLS connection to registry " + host + " failed: " + e.getMessage()
-                        + (plainHttpAllowed(host) ? "" : " (use --insecure-registry " + host + " only if it really serves plain HTTP)"), e);
+                        + " (if the registry uses a private CA, trust it with --registry-ca FILE; use --insecure-registry "
+                        + host + " only if it really serves plain HTTP)", e);
             } catch (IOException e) {
                 if (e instanceof HttpTimeoutException && url.startsWith("https://") && plainHttpAllowed(host) && sameHost
-                        && !"http".equals(schemeByHost.get(host))) {
+                        && !schemeSwitched) {
+                    schemeSwitched = true;
                     // An insecure registry that stalls on the TLS hello speaks plain HTTP.
                     schemeByHost.put(host, "http");
                     url = "http://" + url.substring("https://".length());
@@ -486,7 +502,7 @@ public final class RegistryClient {
                 throw new DrydockException("interrupted while talking to registry " + host);
             }
             int status = r.statusCode();
-            if (status == 400 && url.startsWith("http://") && sameHost && isLoopback(host)) {
+            if (status == 400 && url.startsWith("http://") && sameHost && isLoopback(host) && !schemeSwitched) {
                 String text;
                 try {
                     text = new String(r.body().readNBytes(512), StandardCharsets.UTF_8);
@@ -494,6 +510,7 @@ public final class RegistryClient {
                     text = "";
                 }
                 if (text.contains("HTTPS") || text.contains("TLS")) {
+                    schemeSwitched = true;
                     schemeByHost.put(host, "https");
                     url = "https://" + url.substring("http://".length());
                     attempt--;

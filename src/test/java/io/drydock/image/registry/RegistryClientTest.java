@@ -304,4 +304,27 @@ class RegistryClientTest {
         assertThat(RegistryClient.allowsPlainHttp("10.1.2.3:5000", Set.of())).isFalse();
         assertThat(RegistryClient.allowsPlainHttp("registry.example.com:5000", Set.of("registry.example.com"))).isTrue();
     }
+
+    @Test
+    void tlsIsVerifiedAndAPrivateCaCanBeTrusted(@TempDir Path tmp) throws Exception {
+        Path key = tmp.resolve("key.pem");
+        Path cert = tmp.resolve("cert.pem");
+        io.drydock.testing.HostTools.runChecked("openssl self-signed certificate", Duration.ofSeconds(60), List.of("openssl", "req", "-x509",
+                "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=drydock-test-registry",
+                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.toString(), "-out", cert.toString()));
+        try (TestRegistry tls = TestRegistry.builder().tls(cert, key).start()) {
+            tls.push("oci:" + fixtures.resolve("oci") + ":arm64", "secure/img:1");
+            ImageReference ref = ImageReference.parse(tls.hostPort() + "/secure/img:1");
+            // The loopback registry answers plain HTTP with "use HTTPS"; the client switches, and verifies the certificate.
+            assertThatThrownBy(() -> client().manifest(ref))
+                    .isInstanceOf(RegistryException.Unreachable.class)
+                    .hasMessageContaining("TLS connection to registry " + tls.hostPort() + " failed")
+                    .hasMessageContaining("--registry-ca");
+            RegistryClient trusting = new RegistryClient(CredentialStore.none(), RegistryClient.Options.defaults().withCaCertificates(List.of(cert)));
+            assertThat(trusting.manifest(ref).digest().toString()).isEqualTo(TestImages.value("arm64.manifest"));
+            Path notACert = Files.writeString(tmp.resolve("bad.pem"), "hello");
+            assertThatThrownBy(() -> new RegistryClient(CredentialStore.none(), RegistryClient.Options.defaults().withCaCertificates(List.of(notACert))))
+                    .hasMessageContaining("bad.pem");
+        }
+    }
 }
