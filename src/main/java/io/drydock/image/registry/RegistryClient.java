@@ -55,7 +55,7 @@ public final class RegistryClient {
      */
     public record Options(Set<String> insecureRegistries, Duration connectTimeout, Duration requestTimeout,
                           int maxAttempts, Duration initialBackoff, Duration maxBackoff, long chunkSize,
-                          java.util.List<java.nio.file.Path> caCertificates) {
+                          java.util.List<java.nio.file.Path> caCertificates, Duration readTimeout) {
         public Options {
             insecureRegistries = Set.copyOf(insecureRegistries);
             caCertificates = java.util.List.copyOf(caCertificates);
@@ -63,24 +63,29 @@ public final class RegistryClient {
 
         public static Options defaults() {
             return new Options(Set.of(), Duration.ofSeconds(10), Duration.ofSeconds(60), 4,
-                    Duration.ofMillis(250), Duration.ofSeconds(10), 0, java.util.List.of());
+                    Duration.ofMillis(250), Duration.ofSeconds(10), 0, java.util.List.of(), Duration.ofSeconds(60));
         }
 
         public Options withInsecure(Set<String> registries) {
-            return new Options(registries, connectTimeout, requestTimeout, maxAttempts, initialBackoff, maxBackoff, chunkSize, caCertificates);
+            return new Options(registries, connectTimeout, requestTimeout, maxAttempts, initialBackoff, maxBackoff, chunkSize, caCertificates, readTimeout);
         }
 
         public Options withRetries(int attempts, Duration backoff) {
-            return new Options(insecureRegistries, connectTimeout, requestTimeout, attempts, backoff, maxBackoff, chunkSize, caCertificates);
+            return new Options(insecureRegistries, connectTimeout, requestTimeout, attempts, backoff, maxBackoff, chunkSize, caCertificates, readTimeout);
         }
 
         /** Uploads larger than {@code bytes} go in PATCH chunks of that size; 0 means always monolithic. */
         public Options withChunkSize(long bytes) {
-            return new Options(insecureRegistries, connectTimeout, requestTimeout, maxAttempts, initialBackoff, maxBackoff, bytes, caCertificates);
+            return new Options(insecureRegistries, connectTimeout, requestTimeout, maxAttempts, initialBackoff, maxBackoff, bytes, caCertificates, readTimeout);
+        }
+
+        /** How long a response body may deliver no byte before the read fails. */
+        public Options withReadTimeout(Duration idle) {
+            return new Options(insecureRegistries, connectTimeout, requestTimeout, maxAttempts, initialBackoff, maxBackoff, chunkSize, caCertificates, idle);
         }
 
         public Options withCaCertificates(java.util.List<java.nio.file.Path> files) {
-            return new Options(insecureRegistries, connectTimeout, requestTimeout, maxAttempts, initialBackoff, maxBackoff, chunkSize, files);
+            return new Options(insecureRegistries, connectTimeout, requestTimeout, maxAttempts, initialBackoff, maxBackoff, chunkSize, files, readTimeout);
         }
     }
 
@@ -179,7 +184,8 @@ public final class RegistryClient {
     public InputStream blob(ImageReference ref, Descriptor descriptor) {
         HttpResponse<InputStream> r = send(get(ref, "/blobs/" + descriptor.digest()).pull());
         expectOk(r, ref, "blob " + descriptor.digest());
-        return new VerifyingInputStream(r.body(), descriptor.digest(), descriptor.size(), "blob " + descriptor.digest() + " of " + ref.name());
+        String what = "blob " + descriptor.digest() + " of " + ref.name();
+        return new VerifyingInputStream(new IdleTimeoutInputStream(r.body(), options.readTimeout(), what), descriptor.digest(), descriptor.size(), what);
     }
 
     public boolean blobExists(ImageReference ref, Digest digest) {

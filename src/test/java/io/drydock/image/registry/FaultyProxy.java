@@ -30,6 +30,8 @@ final class FaultyProxy implements AutoCloseable {
     final AtomicInteger failuresLeft = new AtomicInteger();
     volatile String retryAfter;
     final AtomicInteger requests = new AtomicInteger();
+    /** When set, blob bodies stop after this many bytes and the connection hangs. */
+    volatile int stallBlobsAfter = -1;
 
     FaultyProxy(String upstreamHostPort) throws IOException {
         this.upstream = "http://" + upstreamHostPort;
@@ -73,6 +75,12 @@ final class FaultyProxy implements AutoCloseable {
             ex.sendResponseHeaders(r.statusCode(), head || out.length == 0 ? -1 : out.length);
             if (!head && out.length > 0) {
                 try (OutputStream os = ex.getResponseBody()) {
+                    if (stallBlobsAfter >= 0 && path.contains("/blobs/sha256:") && out.length > stallBlobsAfter) {
+                        os.write(out, 0, stallBlobsAfter);
+                        os.flush();
+                        Thread.sleep(30_000);
+                        return;
+                    }
                     os.write(out);
                 }
             }

@@ -207,6 +207,21 @@ class RegistryClientTest {
     }
 
     @Test
+    void aStalledBlobTimesOutWithAClearError(@TempDir Path home) throws Exception {
+        try (FaultyProxy proxy = new FaultyProxy(open.hostPort())) {
+            proxy.stallBlobsAfter = 100;
+            RegistryClient c = new RegistryClient(CredentialStore.none(), RegistryClient.Options.defaults().withReadTimeout(Duration.ofSeconds(1)));
+            ImageReference ref = ImageReference.parse(proxy.hostPort() + "/test/app:1");
+            CachingSource source = new CachingSource(new RegistrySource(c, ref), BlobCache.inHome(home));
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> ImageResolver.resolve(source, "1", Platform.LINUX_AMD64))
+                    .hasMessageContaining("no data for 1 s (read timeout)");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            assertThat(BlobCache.inHome(home).entries()).isEmpty();
+        }
+    }
+
+    @Test
     void retriesServerErrorsHonouringRetryAfter() throws Exception {
         try (FaultyProxy proxy = new FaultyProxy(open.hostPort())) {
             proxy.failuresLeft.set(2);
