@@ -24,7 +24,7 @@ public interface Analyzer {
     /** A fresh, single-threaded collector for one layer. */
     Collector start();
 
-    interface Collector {
+    interface Collector extends AutoCloseable {
         /**
          * One wanted file. {@code content} is valid only during the call; read it, or not. Throw
          * nothing for bad input: report a warning through {@link Result} instead.
@@ -33,6 +33,11 @@ public interface Analyzer {
 
         /** What this layer yielded; called once after the layer's last entry. */
         Result finish();
+
+        /** Releases what the collector holds (temporary files); called after finish, and when the layer read fails. */
+        @Override
+        default void close() {
+        }
     }
 
     record Result(List<InstalledPackage> packages, OsRelease os, List<AnalysisWarning> warnings) {

@@ -34,7 +34,15 @@ public final class Analyzers {
     /** Reads one layer once, feeding each analyzer the files it wants. */
     public LayerAnalysis analyze(LayerReader reader, InputStream blob, String image, LayerInfo layer) {
         List<Analyzer.Collector> collectors = new ArrayList<>(analyzers.size());
-        for (Analyzer a : analyzers) collectors.add(a.start());
+        try {
+            for (Analyzer a : analyzers) collectors.add(a.start());
+            return analyze(reader, blob, image, layer, collectors);
+        } finally {
+            for (Analyzer.Collector c : collectors) c.close();
+        }
+    }
+
+    private LayerAnalysis analyze(LayerReader reader, InputStream blob, String image, LayerInfo layer, List<Analyzer.Collector> collectors) {
         List<String> analyzedPaths = new ArrayList<>();
         List<String> whiteouts = new ArrayList<>();
         List<String> opaque = new ArrayList<>();

@@ -92,6 +92,8 @@ public final class Inventorier {
             }
         }
         List<Component> osComponents = new ArrayList<>();
+        // One OS package can be listed by two databases (a leftover rpm Packages next to rpmdb.sqlite): count it once.
+        Set<String> osSeen = new HashSet<>();
         List<InstalledPackage> langPackages = new ArrayList<>();
         List<LayerInfo> langLayers = new ArrayList<>();
         for (Map.Entry<String, Integer> e : present.entrySet()) {
@@ -100,6 +102,7 @@ public final class Inventorier {
                 int installedIn = installedIn(p, e.getKey(), top, byPath, analyses, analyzed);
                 if (p.isOsPackage()) {
                     InstalledPackage withFiles = p.ownedFiles().isEmpty() ? ownedFilesFromBelow(p, top, analyses) : p;
+                    if (!osSeen.add(Purls.of(withFiles, os))) continue;
                     osComponents.add(new Component(withFiles, Purls.of(withFiles, os), layers.get(installedIn), null));
                 } else {
                     langPackages.add(p);
