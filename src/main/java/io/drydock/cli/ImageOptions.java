@@ -32,6 +32,9 @@ public final class ImageOptions {
     @Option(names = "--insecure-registry", description = "Allow plain HTTP to this registry (host[:port]). Loopback registries are allowed by default.")
     List<String> insecureRegistries = new ArrayList<>();
 
+    @Option(names = "--registry-ca", description = "PEM file of a certificate authority to trust for registries, besides the system's (repeatable; or $DRYDOCK_REGISTRY_CA).")
+    List<Path> registryCa = new ArrayList<>();
+
     @Option(names = "--username", description = "Registry user name (or $DRYDOCK_USERNAME).")
     String username;
 
@@ -46,6 +49,11 @@ public final class ImageOptions {
         return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".drydock");
     }
 
+    public io.drydock.inventory.Inventorier inventorier() {
+        return new io.drydock.inventory.Inventorier(io.drydock.inventory.DefaultAnalyzers.all(), new io.drydock.layer.LayerReader(),
+                io.drydock.inventory.AnalysisCache.inHome(home()));
+    }
+
     public BlobCache cache() {
         return BlobCache.inHome(home());
     }
@@ -56,8 +64,11 @@ public final class ImageOptions {
 
     public RegistryClient client() {
         if (client == null) {
+            List<Path> cas = new ArrayList<>(registryCa);
+            String envCa = System.getenv("DRYDOCK_REGISTRY_CA");
+            if (envCa != null && !envCa.isBlank()) cas.add(Path.of(envCa));
             client = new RegistryClient(CredentialStore.fromEnvironment(),
-                    RegistryClient.Options.defaults().withInsecure(new HashSet<>(insecureRegistries)));
+                    RegistryClient.Options.defaults().withInsecure(new HashSet<>(insecureRegistries)).withCaCertificates(cas));
         }
         return client;
     }

@@ -27,11 +27,15 @@ public final class Purls {
                 if (epoch != null && !epoch.isEmpty()) q.put("epoch", epoch);
             }
             case "pypi" -> name = name.toLowerCase(Locale.ROOT).replaceAll("[-_.]+", "-");
+            // The purl spec (and OSV, Trivy, Syft) keep the '@' of an npm scope in the namespace.
+            case "npm" -> namespace = namespace == null || namespace.isEmpty() || namespace.startsWith("@") ? namespace : "@" + namespace;
             default -> {
             }
         }
         try {
-            return new PackageURL(p.type(), namespace == null || namespace.isEmpty() ? null : namespace, name, p.version(),
+            // A Go main module built from a checkout has no version, only "(devel)".
+            String version = p.type().equals("golang") && "(devel)".equals(p.version()) ? null : p.version();
+            return new PackageURL(p.type(), namespace == null || namespace.isEmpty() ? null : namespace, name, version,
                     q.isEmpty() ? null : q, null).canonicalize();
         } catch (MalformedPackageURLException e) {
             // A name the purl spec cannot express still needs an identity; keep it recognisable.

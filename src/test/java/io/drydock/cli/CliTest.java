@@ -197,4 +197,24 @@ class CliTest {
         Run again = run("demo", "--home", home.toString());
         assertThat(again.out()).isEqualTo(r.out());
     }
+
+    @Test
+    void sbomInEveryFormat(@TempDir Path home) throws Exception {
+        Run cdx = run("sbom", app, "--format", "cyclonedx", "--home", home.toString());
+        assertThat(cdx.exit()).as(cdx.err()).isZero();
+        assertThat(new org.cyclonedx.parsers.JsonParser().validate(cdx.out().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                org.cyclonedx.Version.VERSION_16)).isEmpty();
+        assertThat(cdx.out()).contains("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1").contains("pkg:npm/lodash@4.17.15")
+                .contains("pkg:deb/debian/libc6@");
+        Run spdx = run("sbom", app, "--format", "spdx", "--home", home.toString());
+        assertThat(new ObjectMapper().readTree(spdx.out()).path("spdxVersion").asText()).isEqualTo("SPDX-2.3");
+        Path out = home.resolve("inv.json");
+        Run json = run("sbom", app, "--format", "json", "-o", out.toString(), "--home", home.toString());
+        assertThat(json.exit()).isZero();
+        JsonNode inv = new ObjectMapper().readTree(out.toFile());
+        assertThat(inv.path("complete").asBoolean()).isTrue();
+        assertThat(inv.path("packages")).hasSize(TestImages.intValue("base.packages") + 2);
+        Run table = run("sbom", app, "--home", home.toString());
+        assertThat(table.out()).contains("layer 1 " + TestImages.value("app.layer.1")).contains("log4j-core").contains(TestImages.intValue("base.packages") + 2 + " packages");
+    }
 }
