@@ -28,14 +28,17 @@ public final class BenchSupport {
     }
 
     /**
-     * Runs both {@code rounds} times, alternating so that machine noise hits both alike, after one
-     * warm-up each. {@code reset} runs before every timed run (outside the timing).
+     * Runs both {@code rounds} times, alternating so that machine noise hits both alike, after
+     * three warm-ups each (the JIT compiles the hot paths during the first few runs).
+     * {@code reset} runs before every timed run (outside the timing).
      */
     public static Comparison compare(String name, int rounds, Timed reset, Timed contender, Timed baseline) throws Exception {
-        reset.run();
-        contender.run();
-        reset.run();
-        baseline.run();
+        for (int i = 0; i < 3; i++) {
+            reset.run();
+            contender.run();
+            reset.run();
+            baseline.run();
+        }
         List<Double> a = new ArrayList<>();
         List<Double> b = new ArrayList<>();
         for (int i = 0; i < rounds; i++) {

@@ -39,7 +39,7 @@ class InventoryBenchmark {
             BenchSupport.Timed inventory = () -> new Inventorier(DefaultAnalyzers.all(), new LayerReader(), AnalysisCache.inHome(home))
                     .inventory(source, img);
             BenchSupport.Timed stream = () -> ImageLayers.walk(source, img, new LayerReader(), info -> (LayerVisitor) (entry, content) -> { });
-            BenchSupport.Comparison cold = BenchSupport.compare("cold inventory vs streaming the layers", 5, reset, inventory, stream);
+            BenchSupport.Comparison cold = BenchSupport.compare("cold inventory vs streaming the layers", 9, reset, inventory, stream);
 
             Inventorier warm = new Inventorier(DefaultAnalyzers.all(), new LayerReader(), AnalysisCache.inHome(home));
             warm.inventory(source, img);
