@@ -57,10 +57,23 @@ final class DemoCommand implements Callable<Integer> {
                 rows.add(new String[]{String.valueOf(n.layer().index()), Text.bytes(n.size()), "/" + n.path(), Text.oneLine(n.layer().createdBy(), 60)});
             }
             o.print(Text.table(rows));
+            o.println();
+            o.println("== 4. drydock sbom oci:" + layout + ":app  (inventory: every package and the layer that installed it)");
+            io.drydock.inventory.Inventory inv = options.inventorier().inventory(source, img);
+            long debs = inv.components().stream().filter(c -> c.pkg().isOsPackage()).count();
+            o.printf("OS: %s; %d Debian packages in layer 0, e.g. %s%n", inv.os(), debs, inv.components().stream()
+                    .filter(c -> c.pkg().name().equals("libc6")).map(io.drydock.inventory.Component::purl).findFirst().orElse("-"));
+            List<String[]> pkgs = Text.rows();
+            pkgs.add(new String[]{"LAYER", "TYPE", "PACKAGE", "VERSION", "PURL"});
+            inv.components().stream().filter(c -> !c.pkg().isOsPackage()).forEach(c -> pkgs.add(new String[]{
+                    String.valueOf(c.layer().index()), c.pkg().type(), c.pkg().name(), c.pkg().version(), c.purl()}));
+            o.print(Text.table(pkgs));
+            SbomCommand.warn(spec.commandLine().getErr(), inv);
         }
         o.println();
-        o.println("Next: drydock inspect|files|pull work the same on registries (alpine:3.20, 127.0.0.1:5000/app:1),");
-        o.println("OCI layouts (oci:DIR:TAG) and archives (docker-archive:FILE, oci-archive:FILE).");
+        o.println("Next: drydock inspect|files|pull|sbom work the same on registries (alpine:3.20, 127.0.0.1:5000/app:1),");
+        o.println("OCI layouts (oci:DIR:TAG) and archives (docker-archive:FILE, oci-archive:FILE);");
+        o.println("drydock db update builds the advisory DB from the shipped real advisories, offline.");
         o.flush();
         return 0;
     }

@@ -86,6 +86,11 @@ public final class ImageOptions {
         return new CachingSource(source, cache());
     }
 
+    /** Binds credentials given by flag or environment to {@code registry}. */
+    public void bindCredentials(String registry) {
+        credentialFor(registry);
+    }
+
     private void credentialFor(String registry) {
         String user = username != null ? username : System.getenv("DRYDOCK_USERNAME");
         if (user == null) return;

@@ -191,7 +191,9 @@ class CliTest {
     void demoBuildsAndInspectsItsImage(@TempDir Path home) {
         Run r = run("demo", "--home", home.toString());
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("/app/lib/log4j-core-2.14.1.jar").contains("/var/lib/dpkg/status").contains("COPY app /app");
+        assertThat(r.out()).contains("/app/lib/log4j-core-2.14.1.jar").contains("/var/lib/dpkg/status").contains("COPY app /app")
+                .contains("88 Debian packages in layer 0").contains("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1")
+                .contains("pkg:npm/lodash@4.17.15");
         assertThat(home.resolve("demo/oci/index.json")).exists();
         // Deterministic: a second run writes the same digests.
         Run again = run("demo", "--home", home.toString());
