@@ -67,4 +67,43 @@ class DbCommandTest {
         assertThat(unreachable.exit()).isEqualTo(3);
         assertThat(unreachable.err()).contains("cannot reach 127.0.0.1");
     }
+
+    /** An osv.dev-style all.zip served over HTTP (a local server standing in for osv.dev's bucket). */
+    @Test
+    void updateFromAnAllZipUrl(@TempDir Path tmp) throws Exception {
+        Path zip = tmp.resolve("all.zip");
+        Path maven = Path.of(io.drydock.vulndb.EmbeddedAdvisories.class.getResource("/vulndb/embedded/osv/Maven").toURI());
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip)); var files = Files.list(maven)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
+                out.putNextEntry(new java.util.zip.ZipEntry(f.getFileName().toString()));
+                out.write(Files.readAllBytes(f));
+                out.closeEntry();
+            }
+        }
+        var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/Maven/all.zip", ex -> {
+            byte[] body = Files.readAllBytes(zip);
+            ex.sendResponseHeaders(200, body.length);
+            try (var os = ex.getResponseBody()) {
+                os.write(body);
+            }
+        });
+        server.start();
+        try {
+            Path home = tmp.resolve("home");
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/Maven/all.zip";
+            CliTest.Run update = CliTest.run("db", "update", "--source", url, "--home", home.toString());
+            assertThat(update.exit()).as(update.err()).isZero();
+            assertThat(update.out()).contains("osv-zip");
+            assertThat(CliTest.run("db", "query", "Maven", "org.apache.logging.log4j:log4j-core", "2.14.1", "--home", home.toString()).out())
+                    .contains("CVE-2021-44228");
+            CliTest.Run missing = CliTest.run("db", "update", "--source", url.replace("Maven", "Nope"), "--home", home.toString());
+            assertThat(missing.exit()).isEqualTo(3);
+            assertThat(missing.err()).contains("HTTP 404");
+            // The failed update kept the previous DB.
+            assertThat(CliTest.run("db", "status", "--home", home.toString()).exit()).isZero();
+        } finally {
+            server.stop(0);
+        }
+    }
 }
