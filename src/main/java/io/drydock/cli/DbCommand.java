@@ -52,6 +52,12 @@ final class DbCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    static ImageReference registryRef(String text, ImageOptions options) {
+        ImageReference ref = ImageReference.parse(text);
+        options.bindCredentials(ref.registry());
+        return ref;
+    }
+
     static Path dbPath(ImageOptions options) {
         return options.home().resolve("db").resolve("vulndb.sqlite");
     }
@@ -78,7 +84,7 @@ final class DbCommand implements Runnable {
             PrintWriter err = spec.commandLine().getErr();
             Path target = dbPath(options);
             if (sources.size() == 1 && sources.get(0).startsWith("oci://")) {
-                ImageReference ref = ImageReference.parse(sources.get(0).substring("oci://".length()));
+                ImageReference ref = registryRef(sources.get(0).substring("oci://".length()), options);
                 DbMetadata meta = VulnDbArtifact.pull(options.client(), ref, target);
                 out.printf("pulled the advisory DB from %s: %d advisories built %s%n", ref, meta.advisories(), meta.builtAt());
                 return 0;
@@ -281,8 +287,7 @@ final class DbCommand implements Runnable {
 
         @Override
         public Integer call() {
-            ImageReference r = ImageReference.parse(ref);
-            options.bindCredentials(r.registry());
+            ImageReference r = registryRef(ref, options);
             var digest = VulnDbArtifact.push(options.client(), r, dbPath(options));
             spec.commandLine().getOut().printf("pushed the advisory DB to %s@%s%n", r, digest);
             return 0;
@@ -300,8 +305,7 @@ final class DbCommand implements Runnable {
 
         @Override
         public Integer call() {
-            ImageReference r = ImageReference.parse(ref);
-            options.bindCredentials(r.registry());
+            ImageReference r = registryRef(ref, options);
             DbMetadata m = VulnDbArtifact.pull(options.client(), r, dbPath(options));
             spec.commandLine().getOut().printf("pulled the advisory DB from %s: %d advisories, built %s%n", r, m.advisories(), m.builtAt());
             return 0;

@@ -78,7 +78,7 @@ public final class ImageOptions {
         ImageSpec spec = ImageSpec.parse(image);
         ImageSource source = switch (spec.kind()) {
             case REGISTRY -> {
-                credentialFor(spec.registryReference().registry());
+                bindCredentials(spec.registryReference().registry());
                 yield new RegistrySource(client(), spec.registryReference());
             }
             default -> LocalSources.open(spec);
@@ -86,12 +86,8 @@ public final class ImageOptions {
         return new CachingSource(source, cache());
     }
 
-    /** Binds credentials given by flag or environment to {@code registry}. */
+    /** Binds credentials given by flag or environment to {@code registry}, and to no other registry. */
     public void bindCredentials(String registry) {
-        credentialFor(registry);
-    }
-
-    private void credentialFor(String registry) {
         String user = username != null ? username : System.getenv("DRYDOCK_USERNAME");
         if (user == null) return;
         String password;

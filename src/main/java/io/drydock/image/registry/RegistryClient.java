@@ -33,7 +33,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -273,7 +272,7 @@ public final class RegistryClient {
      */
     public void pushBlob(ImageReference ref, Digest digest, long size, Supplier<InputStream> content) {
         if (blobExists(ref, digest)) return;
-        String location = startUpload(ref, null, null);
+        String location = startUpload(ref);
         completeUpload(ref, location, digest, size, content);
     }
 
@@ -297,7 +296,7 @@ public final class RegistryClient {
         return false;
     }
 
-    private String startUpload(ImageReference ref, String mountDigest, String from) {
+    private String startUpload(ImageReference ref) {
         HttpResponse<InputStream> r = send(post(ref, "/blobs/uploads/", new byte[0]).push());
         closeQuietly(r.body());
         if (r.statusCode() != 202) expectOk(r, ref, "upload start");
@@ -753,9 +752,5 @@ public final class RegistryClient {
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }

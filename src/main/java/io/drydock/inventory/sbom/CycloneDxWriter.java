@@ -70,6 +70,7 @@ public final class CycloneDxWriter implements SbomWriter {
         ArrayNode components = bom.has("components") ? (ArrayNode) bom.get("components") : bom.putArray("components");
         Map<String, List<String>> owns = new LinkedHashMap<>();
         Map<String, String> refs = refs(inv);
+        Map<String, String> ownerRefs = ownerRefs(inv, refs);
         for (Component c : inv.components()) {
             ObjectNode n = components.addObject();
             n.put("bom-ref", refs.get(c.ref()));
@@ -96,7 +97,7 @@ public final class CycloneDxWriter implements SbomWriter {
             if (c.pkg().arch() != null) prop(props, "drydock:arch", c.pkg().arch());
             c.pkg().properties().forEach((k, v) -> prop(props, "drydock:" + k, v));
             if (c.ownedBy() != null) {
-                String ownerRef = ownerRef(inv, c.ownedBy(), refs);
+                String ownerRef = ownerRefs.get(c.ownedBy());
                 if (ownerRef != null) {
                     prop(props, "drydock:package:ownedBy", ownerRef);
                     owns.computeIfAbsent(ownerRef, k -> new java.util.ArrayList<>()).add(refs.get(c.ref()));
@@ -128,9 +129,11 @@ public final class CycloneDxWriter implements SbomWriter {
         return refs;
     }
 
-    private static String ownerRef(Inventory inv, String ownerPurl, Map<String, String> refs) {
-        for (Component o : inv.components()) if (o.purl().equals(ownerPurl) && o.pkg().isOsPackage()) return refs.get(o.ref());
-        return null;
+    /** OS package purl → its bom-ref, for the language packages it installed. */
+    static Map<String, String> ownerRefs(Inventory inv, Map<String, String> refs) {
+        Map<String, String> owners = new LinkedHashMap<>();
+        for (Component o : inv.components()) if (o.pkg().isOsPackage()) owners.putIfAbsent(o.purl(), refs.get(o.ref()));
+        return owners;
     }
 
     static void prop(ArrayNode props, String name, String value) {

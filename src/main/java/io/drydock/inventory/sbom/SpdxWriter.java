@@ -68,13 +68,13 @@ public final class SpdxWriter implements SbomWriter {
             ref.put("referenceType", "purl");
             ref.put("referenceLocator", c.purl());
         }
+        Map<String, String> ownerRefs = CycloneDxWriter.ownerRefs(inv, refs);
         ArrayNode rels = doc.putArray("relationships");
         rel(rels, "SPDXRef-DOCUMENT", "DESCRIBES", "SPDXRef-Image");
         for (Component c : inv.components()) {
             String id = ids.get(refs.get(c.ref()));
-            String owner = c.ownedBy() == null ? null : inv.components().stream()
-                    .filter(o -> o.pkg().isOsPackage() && o.purl().equals(c.ownedBy())).findFirst()
-                    .map(o -> ids.get(refs.get(o.ref()))).orElse(null);
+            String ownerRef = c.ownedBy() == null ? null : ownerRefs.get(c.ownedBy());
+            String owner = ownerRef == null ? null : ids.get(ownerRef);
             rel(rels, owner != null ? owner : "SPDXRef-Image", "CONTAINS", id);
         }
         return doc.toPrettyString();

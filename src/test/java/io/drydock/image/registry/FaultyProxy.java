@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -93,10 +92,6 @@ final class FaultyProxy implements AutoCloseable {
         byte[] copy = in.clone();
         if (copy.length > 0) copy[copy.length - 1] ^= 0x5a;
         return copy;
-    }
-
-    static InputStream empty() {
-        return InputStream.nullInputStream();
     }
 
     @Override
