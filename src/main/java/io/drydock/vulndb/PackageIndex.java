@@ -122,27 +122,37 @@ final class PackageIndex {
     private final Group[] groups;
 
     /**
-     * The last answers, per version string: the DB never changes under an open index, and a fleet repeats the
-     * same few versions of a package across its images. Slots hold immutable pairs, so racing threads at worst
-     * overwrite each other's entries.
+     * The last answers, four slots chosen by the version's hash: the DB never changes under an open index, and a
+     * fleet repeats the same few versions of a package across its images. Fields rather than an array, so that a
+     * hit touches one object fewer; each slot holds an immutable pair, so racing threads at worst overwrite each
+     * other's entries.
      */
-    private final Answer[] recent = new Answer[RECENT];
-    private static final int RECENT = 4;
+    private Answer recent0;
+    private Answer recent1;
+    private Answer recent2;
+    private Answer recent3;
 
     private record Answer(String version, List<AdvisoryMatch> matches) {
     }
 
-    // the key, as three strings and a hash: the lookup table stores indexes directly and checks these
+    /**
+     * The last name string confirmed equal to this package's name. Callers re-matching stored inventories pass
+     * the same string instances again and again; a string is immutable, so the same instance needs no second
+     * comparison, and the comparison would cost a cache miss on the name's characters.
+     */
+    private String confirmedName;
+
+    // the key and its hash, checked by the lookup table; the name as chars, one object away rather than two
     final long hash;
-    final String ecosystem;
-    final String release;
-    final String name;
+    private final String ecosystem;
+    private final String release;
+    private final char[] name;
 
     private PackageIndex(PackageKey key, long hash, List<PackageAdvisory> entries, Group[] groups) {
         this.hash = hash;
         this.ecosystem = key.ecosystem();
         this.release = key.release();
-        this.name = key.name();
+        this.name = key.name().toCharArray();
         this.entries = entries;
         this.groups = groups;
         int n = entries.size();
@@ -207,7 +217,30 @@ final class PackageIndex {
     }
 
     boolean isFor(long h, PackageKey key) {
-        return hash == h && name.equals(key.name()) && release.equals(key.release()) && ecosystem.equals(key.ecosystem());
+        if (hash != h || !release.equals(key.release()) || !ecosystem.equals(key.ecosystem())) {
+            return false;
+        }
+        String candidate = key.name();
+        if (candidate == confirmedName) {
+            return true;
+        }
+        if (hasName(candidate)) {
+            confirmedName = candidate;
+            return true;
+        }
+        return false;
+    }
+
+    private boolean hasName(String other) {
+        if (other.length() != name.length) {
+            return false;
+        }
+        for (int i = 0; i < name.length; i++) {
+            if (other.charAt(i) != name[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     List<PackageAdvisory> entries() {
@@ -224,13 +257,24 @@ final class PackageIndex {
      * @throws InvalidVersionException when the version is not one of the package's scheme
      */
     List<AdvisoryMatch> match(String version) {
-        int slot = version.hashCode() & (RECENT - 1);
-        Answer known = recent[slot];
+        int slot = version.hashCode() & 3;
+        Answer known = switch (slot) {
+            case 0 -> recent0;
+            case 1 -> recent1;
+            case 2 -> recent2;
+            default -> recent3;
+        };
         if (known != null && known.version().equals(version)) {
             return known.matches();
         }
         List<AdvisoryMatch> matches = compute(version);
-        recent[slot] = new Answer(version, matches);
+        Answer answer = new Answer(version, matches);
+        switch (slot) {
+            case 0 -> recent0 = answer;
+            case 1 -> recent1 = answer;
+            case 2 -> recent2 = answer;
+            default -> recent3 = answer;
+        }
         return matches;
     }
 
