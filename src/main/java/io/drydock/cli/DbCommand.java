@@ -68,6 +68,20 @@ final class DbCommand implements Runnable {
         return VulnDb.open(p);
     }
 
+    /** The DB, built first from the advisories shipped in the jar when there is none yet, so a first scan works offline. */
+    static VulnDb openOrBuild(ImageOptions options, PrintWriter err) {
+        Path p = dbPath(options);
+        if (!Files.exists(p)) {
+            err.println("drydock: no advisory DB at " + p + " yet: building it from the advisories shipped with Drydock"
+                    + " (run 'drydock db update --source …' for the full feeds)");
+            err.flush();
+            VulnDbBuilder builder = VulnDbBuilder.to(p);
+            EmbeddedAdvisories.sources().forEach(builder::add);
+            builder.build();
+        }
+        return VulnDb.open(p);
+    }
+
     @Command(name = "update", description = "Build the DB from advisory sources (default: the real advisories shipped with Drydock, offline).")
     static final class Update implements Callable<Integer> {
         @Option(names = "--source", description = "A directory or file of OSV records, an osv.dev all.zip (path or https URL), an Alpine secdb directory, or oci://REF of a mirrored DB (repeatable).")

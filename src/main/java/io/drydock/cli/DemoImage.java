@@ -31,35 +31,57 @@ final class DemoImage {
     private DemoImage() {
     }
 
+    /** An older point release of the same base: glibc before the fix for CVE-2023-4911 ("Looney Tunables"). */
+    static final String OLD_GLIBC = "2.36-9+deb12u1";
+
+    /**
+     * Tags: {@code base-2023} (bookworm as it was with glibc {@value #OLD_GLIBC}), {@code app} built on it, and
+     * {@code base}, the current bookworm that the base tag has since moved to, as an upstream base tag does.
+     */
     static void build(Path layoutDir) {
         OciLayoutWriter layout = OciLayoutWriter.openOrCreate(layoutDir);
-        BuiltLayer base = new LayerBuilder()
-                .file("usr/lib/os-release", resource("base/usr/lib/os-release"), 0644)
-                .symlink("etc/os-release", "../usr/lib/os-release")
-                .file("etc/debian_version", resource("base/etc/debian_version"), 0644)
-                .file("var/lib/dpkg/status", resource("base/var/lib/dpkg/status"), 0644)
-                .writeTo(layout);
+        byte[] status = resource("base/var/lib/dpkg/status");
+        BuiltLayer oldBase = baseLayer(layout, olderGlibc(new String(status, java.nio.charset.StandardCharsets.UTF_8))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        BuiltLayer currentBase = baseLayer(layout, status);
         BuiltLayer app = new LayerBuilder()
                 .file("app/lib/log4j-core-2.14.1.jar", resource("app/log4j-core-2.14.1.jar.bin"), 0644)
                 .file("app/node_modules/lodash/package.json", resource("app/node_modules/lodash/package.json"), 0644)
                 .file("app/node_modules/lodash/LICENSE", resource("app/node_modules/lodash/LICENSE"), 0644)
                 .writeTo(layout);
 
-        Descriptor baseManifest = writeImage(layout, List.of(base), List.of(BASE_CREATED_BY), null, Map.of());
+        Descriptor oldManifest = writeImage(layout, List.of(oldBase), List.of(BASE_CREATED_BY), null, Map.of());
+        layout.tag("base-2023", oldManifest);
+        Descriptor baseManifest = writeImage(layout, List.of(currentBase), List.of(BASE_CREATED_BY), null, Map.of());
         layout.tag("base", baseManifest);
-        Descriptor appManifest = writeImage(layout, List.of(base, app), List.of(BASE_CREATED_BY, APP_CREATED_BY), "1000",
-                Map.of("org.opencontainers.image.base.name", "drydock-demo/base:bookworm",
-                        "org.opencontainers.image.base.digest", baseManifest.digest().toString()));
+        Descriptor appManifest = writeImage(layout, List.of(oldBase, app), List.of(BASE_CREATED_BY, APP_CREATED_BY), "1000",
+                Map.of("org.opencontainers.image.base.name", "oci:" + layoutDir.toAbsolutePath() + ":base",
+                        "org.opencontainers.image.base.digest", oldManifest.digest().toString()));
         layout.tag("app", appManifest);
+    }
+
+    private static BuiltLayer baseLayer(OciLayoutWriter layout, byte[] dpkgStatus) {
+        return new LayerBuilder()
+                .file("usr/lib/os-release", resource("base/usr/lib/os-release"), 0644)
+                .symlink("etc/os-release", "../usr/lib/os-release")
+                .file("etc/debian_version", resource("base/etc/debian_version"), 0644)
+                .file("var/lib/dpkg/status", dpkgStatus, 0644)
+                .writeTo(layout);
+    }
+
+    /** The status file with glibc's binary packages at {@value #OLD_GLIBC}. */
+    static String olderGlibc(String status) {
+        StringBuilder out = new StringBuilder();
+        for (String stanza : status.split("\n\n", -1)) {
+            if (!out.isEmpty()) out.append("\n\n");
+            out.append(stanza.contains("\nSource: glibc\n") ? stanza.replaceAll("(?m)^Version: .*$", "Version: " + OLD_GLIBC) : stanza);
+        }
+        return out.toString();
     }
 
     private static Descriptor writeImage(OciLayoutWriter layout, List<BuiltLayer> layers, List<String> createdBy, String user,
                                          Map<String, String> annotations) {
-        ObjectNode config = InspectCommand.JSON.createObjectNode();
-        config.put("created", CREATED);
-        config.put("architecture", "amd64");
-        config.put("os", "linux");
-        ObjectNode c = config.putObject("config");
+        ObjectNode c = InspectCommand.JSON.createObjectNode();
         if (user != null) c.put("User", user);
         c.putArray("Env").add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         if (user != null) {
@@ -70,16 +92,7 @@ final class DemoImage {
         } else {
             c.putArray("Cmd").add("/bin/bash");
         }
-        ObjectNode rootfs = config.putObject("rootfs");
-        rootfs.put("type", "layers");
-        ArrayNode diffIds = rootfs.putArray("diff_ids");
-        layers.forEach(l -> diffIds.add(l.diffId().toString()));
-        ArrayNode history = config.putArray("history");
-        createdBy.forEach(cb -> history.addObject().put("created", CREATED).put("created_by", cb));
-        StoredBlob configBlob = layout.writeBlob(config.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        ImageManifest manifest = ManifestCodec.writeManifest(MediaTypes.OCI_MANIFEST, null, configBlob.descriptor(MediaTypes.OCI_CONFIG),
-                layers.stream().map(BuiltLayer::descriptor).toList(), annotations, null);
-        return layout.writeManifest(manifest);
+        return layout.writeImage(layers, createdBy, CREATED, c, annotations);
     }
 
     private static byte[] resource(String name) {

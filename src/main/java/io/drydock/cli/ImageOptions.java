@@ -42,6 +42,7 @@ public final class ImageOptions {
     boolean passwordStdin;
 
     private RegistryClient client;
+    private String passwordFromStdin; // standard input can be read once; a scan binds several registries
 
     public Path home() {
         if (home != null) return home;
@@ -92,12 +93,15 @@ public final class ImageOptions {
         if (user == null) return;
         String password;
         if (passwordStdin) {
-            try {
-                InputStream in = System.in;
-                password = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-            } catch (IOException e) {
-                throw new DrydockException("cannot read the password from standard input: " + e.getMessage());
+            if (passwordFromStdin == null) {
+                try {
+                    InputStream in = System.in;
+                    passwordFromStdin = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+                } catch (IOException e) {
+                    throw new DrydockException("cannot read the password from standard input: " + e.getMessage());
+                }
             }
+            password = passwordFromStdin;
         } else {
             password = System.getenv("DRYDOCK_PASSWORD");
             if (password == null) throw new DrydockException("--username given without a password: use --password-stdin or set DRYDOCK_PASSWORD");

@@ -137,6 +137,30 @@ public final class OciLayoutWriter {
     }
 
     /**
+     * Writes a linux/amd64 image of the given layers: a config with {@code containerConfig} as its {@code config},
+     * one history entry per layer, and an OCI manifest with the annotations. For images Drydock builds itself (the
+     * demo, test images).
+     */
+    public Descriptor writeImage(List<BuiltLayer> layers, List<String> createdBy, String created,
+                                 com.fasterxml.jackson.databind.node.ObjectNode containerConfig, Map<String, String> annotations) {
+        com.fasterxml.jackson.databind.node.ObjectNode config = containerConfig.objectNode();
+        config.put("created", created);
+        config.put("architecture", "amd64");
+        config.put("os", "linux");
+        config.set("config", containerConfig);
+        com.fasterxml.jackson.databind.node.ObjectNode rootfs = config.putObject("rootfs");
+        rootfs.put("type", "layers");
+        com.fasterxml.jackson.databind.node.ArrayNode diffIds = rootfs.putArray("diff_ids");
+        layers.forEach(l -> diffIds.add(l.diffId().toString()));
+        com.fasterxml.jackson.databind.node.ArrayNode history = config.putArray("history");
+        createdBy.forEach(cb -> history.addObject().put("created", created).put("created_by", cb));
+        StoredBlob configBlob = writeBlob(config.toString().getBytes(StandardCharsets.UTF_8));
+        ImageManifest manifest = ManifestCodec.writeManifest(MediaTypes.OCI_MANIFEST, null, configBlob.descriptor(MediaTypes.OCI_CONFIG),
+                layers.stream().map(BuiltLayer::descriptor).toList(), annotations, null);
+        return writeManifest(manifest);
+    }
+
+    /**
      * Points {@code tag} at a manifest or index already stored in the layout, replacing the entry
      * that had that tag. The descriptor's media type is required (index.json entries must carry it).
      */
