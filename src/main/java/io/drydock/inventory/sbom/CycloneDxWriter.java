@@ -66,6 +66,7 @@ public final class CycloneDxWriter implements SbomWriter {
             os.put("type", "operating-system");
             os.put("name", inv.os().id());
             os.put("version", inv.os().versionId());
+            if (inv.os().prettyName() != null) os.put("description", inv.os().prettyName());
         }
         ArrayNode components = bom.has("components") ? (ArrayNode) bom.get("components") : bom.putArray("components");
         Map<String, List<String>> owns = new LinkedHashMap<>();

@@ -13,7 +13,9 @@ import java.util.UUID;
 
 /**
  * SPDX 2.3 JSON: the image is the described package and CONTAINS every package; an OS package
- * that installed a language package CONTAINS it too. The layer goes in each package's comment.
+ * that installed a language package CONTAINS it too. The layer goes in each package's comment for
+ * people, and with everything else SPDX has no field for (OS, layers, source package, locations)
+ * in a Drydock annotation for {@link SbomReader} ({@link SpdxAnnotations}).
  */
 public final class SpdxWriter implements SbomWriter {
     @Override
@@ -30,7 +32,8 @@ public final class SpdxWriter implements SbomWriter {
         doc.put("name", inv.image());
         doc.put("documentNamespace", "https://drydock.invalid/spdx/" + UUID.nameUUIDFromBytes((inv.digest() + "spdx").getBytes(StandardCharsets.UTF_8)));
         ObjectNode creation = doc.putObject("creationInfo");
-        creation.put("created", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        String created = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        creation.put("created", created);
         creation.putArray("creators").add("Tool: drydock-" + CycloneDxWriter.version());
         ArrayNode packages = doc.putArray("packages");
         ObjectNode image = packages.addObject();
@@ -41,6 +44,7 @@ public final class SpdxWriter implements SbomWriter {
         image.put("filesAnalyzed", false);
         image.put("primaryPackagePurpose", "CONTAINER");
         if (!inv.complete()) image.put("comment", "inventory incomplete: " + inv.warnings().size() + " files could not be read");
+        image.putArray("annotations").add(SpdxAnnotations.annotation(created, SpdxAnnotations.IMAGE_PREFIX, SpdxAnnotations.ImageNote.of(inv)));
         Map<String, String> refs = CycloneDxWriter.refs(inv);
         Map<String, String> ids = new java.util.LinkedHashMap<>();
         int n = 0;
@@ -67,6 +71,7 @@ public final class SpdxWriter implements SbomWriter {
             ref.put("referenceCategory", "PACKAGE-MANAGER");
             ref.put("referenceType", "purl");
             ref.put("referenceLocator", c.purl());
+            p.putArray("annotations").add(SpdxAnnotations.annotation(created, SpdxAnnotations.PACKAGE_PREFIX, SpdxAnnotations.PackageNote.of(c)));
         }
         Map<String, String> ownerRefs = CycloneDxWriter.ownerRefs(inv, refs);
         ArrayNode rels = doc.putArray("relationships");
