@@ -42,7 +42,8 @@ final class DemoCommand implements Callable<Integer> {
         deleteIfDemoLayout(layout);
         o.println("== 1. Building an example image (Debian bookworm package metadata + log4j-core 2.14.1 + lodash 4.17.15)");
         DemoImage.build(layout);
-        o.println("   wrote OCI layout " + layout + " with tags 'base' and 'app'");
+        o.println("   wrote OCI layout " + layout + " with tags 'base-2023' (bookworm with glibc " + DemoImage.OLD_GLIBC + "),");
+        o.println("   'app' (built on base-2023, with OCI base annotations) and 'base' (the base tag, since moved to current bookworm)");
         o.println();
         o.println("== 2. drydock inspect oci:" + layout + ":app");
         try (OciLayoutSource source = OciLayoutSource.open(layout, "app")) {
@@ -71,7 +72,15 @@ final class DemoCommand implements Callable<Integer> {
             SbomCommand.warn(spec.commandLine().getErr(), inv);
         }
         o.println();
-        o.println("Next: drydock inspect|files|pull|sbom work the same on registries (alpine:3.20, 127.0.0.1:5000/app:1),");
+        o.println("== 5. drydock scan oci:" + layout + ":app  (shipped real advisories, offline; base vs application, remediation)");
+        o.flush();
+        int scanned = Main.run(new String[] {"scan", "--home", options.home().toString(), "oci:" + layout + ":app"}, o,
+                spec.commandLine().getErr());
+        if (scanned != 0) {
+            throw new io.drydock.DrydockException("the demo scan failed (exit " + scanned + ")");
+        }
+        o.println();
+        o.println("Next: drydock inspect|files|pull|sbom|scan work the same on registries (alpine:3.20, 127.0.0.1:5000/app:1),");
         o.println("OCI layouts (oci:DIR:TAG) and archives (docker-archive:FILE, oci-archive:FILE);");
         o.println("drydock db update builds the advisory DB from the shipped real advisories, offline.");
         o.flush();

@@ -1,0 +1,229 @@
+package io.drydock.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.drydock.cache.BlobCache;
+import io.drydock.cache.CachingSource;
+import io.drydock.cli.Main;
+import io.drydock.image.ImageReference;
+import io.drydock.image.ImageResolver;
+import io.drydock.image.Platform;
+import io.drydock.image.ResolvedImage;
+import io.drydock.image.registry.CredentialStore;
+import io.drydock.image.registry.RegistryClient;
+import io.drydock.image.registry.RegistrySource;
+import io.drydock.inventory.AnalysisCache;
+import io.drydock.inventory.Component;
+import io.drydock.inventory.DefaultAnalyzers;
+import io.drydock.inventory.InstalledPackage;
+import io.drydock.inventory.Inventorier;
+import io.drydock.inventory.Inventory;
+import io.drydock.inventory.OsRelease;
+import io.drydock.layer.LayerInfo;
+import io.drydock.layer.LayerReader;
+import io.drydock.scan.Gate;
+import io.drydock.scan.ImageAccess;
+import io.drydock.scan.KnownBases;
+import io.drydock.scan.Matcher;
+import io.drydock.scan.ScanReport;
+import io.drydock.scan.Scanner;
+import io.drydock.scan.report.ReportWriter;
+import io.drydock.testing.TestImages;
+import io.drydock.testing.TestRegistry;
+import io.drydock.vulndb.EmbeddedAdvisories;
+import io.drydock.vulndb.osv.AdvisorySource;
+import io.drydock.vulndb.VulnDb;
+import io.drydock.vulndb.VulnDbBuilder;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 5's scan targets, each timed beside its baseline in the same run:
+ * <ul>
+ *   <li>cold scan of the reference image from the local registry (empty caches) at most 1.5x {@code skopeo copy}
+ *   to an OCI directory plus {@code tar -xzf} of its layers;</li>
+ *   <li>warm re-scan in process (layers analysed and cached, DB open) under 100 ms;</li>
+ *   <li>{@code drydock scan} on the command line at most 3x a bare start of the same launcher printing its version;</li>
+ *   <li>re-matching stored inventories (200 OS + 100 language packages each) against a changed DB at 2,000 images/s
+ *   or more.</li>
+ * </ul>
+ */
+@Tag("bench")
+class ScanBenchmark {
+    @Test
+    void scanTargets() throws Exception {
+        Path work = Files.createTempDirectory("drydock-scan-bench");
+        try (TestRegistry registry = TestRegistry.open()) {
+            registry.push(TestImages.ociRef("app"), "bench/app:1");
+            String ref = registry.hostPort() + "/bench/app:1";
+            Path db = work.resolve("db.sqlite");
+            VulnDbBuilder builder = VulnDbBuilder.to(db);
+            EmbeddedAdvisories.sources().forEach(builder::add);
+            builder.build();
+
+            // -- cold: empty home (no blobs, no analyses) but a built DB, against skopeo copy + tar -xzf --
+            Path home = work.resolve("home");
+            Path skopeoDir = work.resolve("skopeo");
+            Path rootfs = work.resolve("rootfs");
+            BenchSupport.Timed reset = () -> {
+                BenchSupport.deleteTree(home);
+                BenchSupport.deleteTree(skopeoDir);
+                BenchSupport.deleteTree(rootfs);
+                Files.createDirectories(home.resolve("db"));
+                Files.copy(db, home.resolve("db").resolve("vulndb.sqlite"));
+            };
+            BenchSupport.Timed drydock = () -> {
+                int exit = Main.run(new String[] {"scan", ref, "--home", home.toString(), "--format", "json", "-o",
+                        work.resolve("report.json").toString()}, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+                if (exit != 0) throw new IllegalStateException("scan exited " + exit);
+            };
+            BenchSupport.Timed skopeo = () -> {
+                BenchSupport.run(List.of("skopeo", "--insecure-policy", "copy", "--src-tls-verify=false", "docker://" + ref, "oci:" + skopeoDir + ":app"));
+                Files.createDirectories(rootfs);
+                for (String layer : TestImages.layerDigests("app")) {
+                    BenchSupport.run(List.of("tar", "-xzf", skopeoDir.resolve("blobs/sha256/" + layer.substring(7)).toString(), "-C", rootfs.toString()));
+                }
+            };
+            BenchSupport.Comparison cold = BenchSupport.compare("cold scan (in process) vs skopeo copy + tar -xzf", 7, reset, drydock, skopeo);
+
+            // -- warm: layers cached, DB open, in process --
+            Path warmHome = work.resolve("warm");
+            RegistryClient client = new RegistryClient(CredentialStore.none(), RegistryClient.Options.defaults());
+            BlobCache blobs = BlobCache.inHome(warmHome);
+            Inventorier inventorier = new Inventorier(DefaultAnalyzers.all(), new LayerReader(), AnalysisCache.inHome(warmHome));
+            ImageAccess access = new ImageAccess() {
+                @Override
+                public ResolvedImage resolve(String reference) {
+                    try (CachingSource s = new CachingSource(new RegistrySource(client, ImageReference.parse(reference)), blobs)) {
+                        return ImageResolver.resolve(s, s.defaultReference(), Platform.LINUX_AMD64);
+                    }
+                }
+
+                @Override
+                public Inventory inventory(String reference) {
+                    try (CachingSource s = new CachingSource(new RegistrySource(client, ImageReference.parse(reference)), blobs)) {
+                        return inventorier.inventory(s, ImageResolver.resolve(s, s.defaultReference(), Platform.LINUX_AMD64));
+                    }
+                }
+            };
+            List<Double> warm = new ArrayList<>();
+            try (VulnDb open = VulnDb.open(db)) {
+                Scanner scanner = new Scanner(open, Matcher.Priority.PRECISE, access, new KnownBases(warmHome.resolve("known.json")), Clock.systemUTC());
+                ReportWriter json = ReportWriter.forName("json");
+                for (int i = 0; i < 25; i++) {
+                    long t = System.nanoTime();
+                    ResolvedImage img = access.resolve(ref);
+                    Inventory inv = access.inventory(ref);
+                    ScanReport r = scanner.scan(new Scanner.Target(ref, inv, img.config().diffIds().stream().map(Object::toString).toList(),
+                            img.manifest().annotations()), null, Gate.none(LocalDate.now()));
+                    json.write(List.of(r));
+                    if (i >= 5) warm.add((System.nanoTime() - t) / 1e6);
+                }
+            }
+            double warmMs = BenchSupport.median(warm);
+            System.out.printf("BENCH warm re-scan in process (layers cached, DB open): median %.1f ms over %d runs (target < 100 ms)%n", warmMs, warm.size());
+
+            // -- the command line against a bare start of the same launcher --
+            Path launcher = Path.of("drydock").toAbsolutePath();
+            BenchSupport.Comparison cli = null;
+            if (Files.exists(Path.of("target/drydock.jar"))) {
+                Path cliHome = work.resolve("cli");
+                Files.createDirectories(cliHome.resolve("db"));
+                Files.copy(db, cliHome.resolve("db").resolve("vulndb.sqlite"));
+                BenchSupport.run(List.of(launcher.toString(), "scan", ref, "--home", cliHome.toString())); // caches the layers
+                cli = BenchSupport.compare("drydock scan (CLI, warm caches) vs drydock --version", 7, () -> { },
+                        () -> BenchSupport.run(List.of(launcher.toString(), "scan", ref, "--home", cliHome.toString())),
+                        () -> BenchSupport.run(List.of(launcher.toString(), "--version")));
+            }
+
+            // -- re-matching stored inventories against a changed DB --
+            // the change: a new advisory for a package half the fleet has, as a feed update brings
+            Path news = Files.createDirectories(work.resolve("news"));
+            Files.writeString(news.resolve("BENCH-NEW-1.json"), """
+                    {"schema_version":"1.6.0","id":"BENCH-NEW-1","modified":"2026-11-25T00:00:00Z","aliases":["CVE-2099-1000"],
+                     "summary":"a new lodash advisory","affected":[{"package":{"ecosystem":"npm","name":"lodash"},
+                     "ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"9.0.0"}]}]}]}""");
+            Path changed = work.resolve("changed.sqlite");
+            VulnDbBuilder b2 = VulnDbBuilder.to(changed);
+            EmbeddedAdvisories.sources().forEach(b2::add);
+            b2.add(AdvisorySource.of(news));
+            b2.build();
+            double imagesPerSecond;
+            try (VulnDb open = VulnDb.open(changed)) {
+                List<Inventory> fleet = fleet(open, 2000);
+                Matcher matcher = new Matcher(open, Matcher.Priority.PRECISE);
+                List<Double> rates = new ArrayList<>();
+                long findings = 0;
+                for (int round = 0; round < 8; round++) {
+                    long t = System.nanoTime();
+                    findings = 0;
+                    for (Inventory inv : fleet) {
+                        findings += matcher.match(inv, 1).findings().size();
+                    }
+                    if (round >= 3) rates.add(fleet.size() / ((System.nanoTime() - t) / 1e9));
+                }
+                imagesPerSecond = BenchSupport.median(rates);
+                System.out.printf("BENCH re-match: %,d stored inventories (200 OS + 100 language packages each) against a changed DB: median %,.0f images/s, 1 thread; %,d findings per pass (target >= 2,000 images/s)%n",
+                        fleet.size(), imagesPerSecond, findings);
+            }
+
+            assertThat(cold.ratio()).as(cold.report()).isLessThanOrEqualTo(1.5);
+            assertThat(warmMs).isLessThan(100);
+            if (cli != null) assertThat(cli.ratio()).as(cli.report()).isLessThanOrEqualTo(3.0);
+            assertThat(imagesPerSecond).isGreaterThanOrEqualTo(2000);
+        } finally {
+            BenchSupport.deleteTree(work);
+        }
+    }
+
+    /**
+     * Inventories of realistic size and content: 200 Debian 12 packages from the real bookworm names (source
+     * packages the advisories cover among them, at versions around the fixes) and 100 language packages, half of
+     * them packages with advisories, at random versions.
+     */
+    static List<Inventory> fleet(VulnDb db, int images) throws Exception {
+        Random r = new Random(5);
+        List<String> debs = new ArrayList<>();
+        try (Stream<String> lines = Files.lines(TestImages.dpkgQueryOutput())) {
+            lines.map(l -> l.split("\t")[0]).forEach(debs::add);
+        }
+        List<String> sources = List.of("glibc", "zlib", "gzip", "bzip2", "systemd", "openssl", "nettle", "lz4", "libgcrypt20", "acl");
+        String[] langTypes = {"maven", "npm", "pypi", "golang"};
+        String[][] vulnerable = {{"org.apache.logging.log4j", "log4j-core"}, {null, "lodash"}, {null, "django"}, {"golang.org/x", "net"}};
+        LayerInfo base = new LayerInfo(0, "sha256:" + "0".repeat(64), null, "base");
+        LayerInfo app = new LayerInfo(1, "sha256:" + "1".repeat(64), null, "app");
+        OsRelease os = new OsRelease("debian", "12", "Debian GNU/Linux 12 (bookworm)", "bookworm");
+        List<Inventory> out = new ArrayList<>();
+        for (int i = 0; i < images; i++) {
+            List<Component> cs = new ArrayList<>();
+            for (int p = 0; p < 200; p++) {
+                String name = p < debs.size() ? debs.get(p) : "lib-extra-" + p;
+                String source = r.nextInt(4) == 0 ? sources.get(r.nextInt(sources.size())) : name;
+                String version = "1." + r.nextInt(40) + "-" + (1 + r.nextInt(5)) + "+deb12u" + r.nextInt(12);
+                InstalledPackage pkg = new InstalledPackage("deb", "debian", name, version, "amd64", source, version, List.of(), List.of("var/lib/dpkg/status"), List.of(), null);
+                cs.add(new Component(pkg, "pkg:deb/debian/" + name + "@" + version, base, null));
+            }
+            for (int p = 0; p < 100; p++) {
+                int kind = r.nextInt(langTypes.length);
+                boolean known = r.nextBoolean();
+                String ns = known ? vulnerable[kind][0] : (kind == 0 ? "com.example" : null);
+                String name = known ? vulnerable[kind][1] : "pkg-" + r.nextInt(100_000);
+                String version = kind == 3 ? "v0." + r.nextInt(30) + "." + r.nextInt(5) : r.nextInt(5) + "." + r.nextInt(20) + "." + r.nextInt(10);
+                InstalledPackage pkg = new InstalledPackage(langTypes[kind], ns, name, version, null, null, null, List.of(), List.of("app/" + name), List.of(), null);
+                cs.add(new Component(pkg, "pkg:" + langTypes[kind] + "/" + (ns == null ? "" : ns + "/") + name + "@" + version, app, null));
+            }
+            out.add(new Inventory("fleet/image-" + i, "sha256:" + String.format("%064x", i), os, List.of(base, app), cs, List.of()));
+        }
+        return out;
+    }
+}
