@@ -43,6 +43,19 @@ public final class Matcher {
     private final VulnDb db;
     private final Priority priority;
 
+    /**
+     * What a list of matches means, worked out once: the DB hands out the same list instance for a package version
+     * it was asked about recently, and a fleet repeats the same versions, so re-matching mostly costs lookups.
+     * Keyed by identity (equal lists from different lookups are merely recomputed); cleared when large.
+     */
+    private final Map<List<AdvisoryMatch>, List<Flaw>> flaws = new java.util.IdentityHashMap<>();
+    private static final int FLAW_CACHE_LIMIT = 50_000;
+
+    /** One flaw of a package version: the merged advisories, and what the findings on it share. */
+    private record Flaw(String id, List<String> aliases, List<String> advisories, String status, List<String> fixed,
+                        SeverityChoice severity, String summary, String why) {
+    }
+
     public Matcher(VulnDb db, Priority priority) {
         this.db = db;
         this.priority = priority;
@@ -61,7 +74,7 @@ public final class Matcher {
      * image's.
      */
     public Result match(Inventory inventory, int baseLayers) {
-        Map<String, Finding> byKey = new LinkedHashMap<>();
+        Map<FindingKey, Finding> byKey = new LinkedHashMap<>();
         Set<String> notes = new LinkedHashSet<>();
         int matched = 0;
         for (Component c : inventory.components()) {
@@ -78,11 +91,14 @@ public final class Matcher {
                 notes.add(c.purl() + ": version " + key.version() + " is not a valid " + key.ecosystem() + " version, not matched: " + e.getMessage());
                 continue;
             }
+            if (matches.isEmpty()) {
+                continue;
+            }
             Origin origin = c.layer().index() < baseLayers ? Origin.BASE : Origin.APPLICATION;
-            for (List<AdvisoryMatch> flaw : sameFlaw(matches)) {
+            for (Flaw flaw : flaws(matches)) {
                 Finding f = finding(c, key, flaw, origin);
                 // the same package version at several paths of the same part of the image is one finding
-                String k = c.purl() + '\u0000' + origin + '\u0000' + f.id();
+                FindingKey k = new FindingKey(c.purl(), origin, f.id());
                 Finding seen = byKey.get(k);
                 byKey.put(k, seen == null ? f : withMorePaths(seen, f));
             }
@@ -90,6 +106,26 @@ public final class Matcher {
         List<Finding> findings = new ArrayList<>(byKey.values());
         findings.sort(ORDER);
         return new Result(findings, new ArrayList<>(notes), matched);
+    }
+
+    private record FindingKey(String purl, Origin origin, String id) {
+    }
+
+    private List<Flaw> flaws(List<AdvisoryMatch> matches) {
+        synchronized (flaws) {
+            List<Flaw> known = flaws.get(matches);
+            if (known != null) {
+                return known;
+            }
+        }
+        List<Flaw> computed = sameFlaw(matches).stream().map(Matcher::flaw).toList();
+        synchronized (flaws) {
+            if (flaws.size() >= FLAW_CACHE_LIMIT) {
+                flaws.clear();
+            }
+            flaws.put(matches, computed);
+        }
+        return computed;
     }
 
     /** Most severe first, then by package and id, so that reports and diffs are stable. */
@@ -199,7 +235,7 @@ public final class Matcher {
         return ids;
     }
 
-    private static Finding finding(Component c, Finding.MatchedAs key, List<AdvisoryMatch> flaw, Origin origin) {
+    private static Flaw flaw(List<AdvisoryMatch> flaw) {
         TreeSet<String> all = new TreeSet<>();
         TreeSet<String> advisories = new TreeSet<>();
         for (AdvisoryMatch m : flaw) {
@@ -226,15 +262,19 @@ public final class Matcher {
         } else if (status == null) {
             status = "unfixed"; // this version's stretch has no fix, whatever other stretches have
         }
-        SeverityChoice sev = severity(flaw);
-        AdvisoryMatch first = flaw.get(0);
         String summary = flaw.stream().map(m -> m.advisory().summary()).filter(s -> s != null && !s.isBlank()).findFirst().orElse("");
+        return new Flaw(id, List.copyOf(all), List.copyOf(advisories), status, List.copyOf(fixed), severity(flaw), summary,
+                flaw.get(0).explanation());
+    }
+
+    private static Finding finding(Component c, Finding.MatchedAs key, Flaw flaw, Origin origin) {
         InstalledPackage p = c.pkg();
         String displayName = p.isOsPackage() ? p.name() : key.name();
-        return new Finding(id, List.copyOf(all), List.copyOf(advisories),
+        SeverityChoice sev = flaw.severity();
+        return new Finding(flaw.id(), flaw.aliases(), flaw.advisories(),
                 new Finding.FoundPackage(c.purl(), p.type(), displayName, p.version(), p.locations(), c.ownedBy()), key,
-                status, List.copyOf(fixed), sev.rating, sev.source, sev.cvssScore, sev.cvssVector, summary, c.layer(), origin,
-                first.explanation());
+                flaw.status(), flaw.fixed(), sev.rating, sev.source, sev.cvssScore, sev.cvssVector, flaw.summary(), c.layer(), origin,
+                flaw.why());
     }
 
     private record SeverityChoice(Rating rating, String source, Double cvssScore, String cvssVector) {

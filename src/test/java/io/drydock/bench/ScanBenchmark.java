@@ -146,8 +146,19 @@ class ScanBenchmark {
                         () -> BenchSupport.run(List.of(launcher.toString(), "--version")));
             }
 
-            // -- re-matching stored inventories against a changed DB --
-            // the change: a new advisory for a package half the fleet has, as a feed update brings
+            assertThat(cold.ratio()).as(cold.report()).isLessThanOrEqualTo(1.5);
+            assertThat(warmMs).isLessThan(100);
+            if (cli != null) assertThat(cli.ratio()).as(cli.report()).isLessThanOrEqualTo(3.0);
+        } finally {
+            BenchSupport.deleteTree(work);
+        }
+    }
+
+    @Test
+    void rematchStoredInventories() throws Exception {
+        Path work = Files.createTempDirectory("drydock-rematch-bench");
+        try {
+            // the change: a new advisory for a package part of the fleet has, as a feed update brings
             Path news = Files.createDirectories(work.resolve("news"));
             Files.writeString(news.resolve("BENCH-NEW-1.json"), """
                     {"schema_version":"1.6.0","id":"BENCH-NEW-1","modified":"2026-11-25T00:00:00Z","aliases":["CVE-2099-1000"],
@@ -158,13 +169,12 @@ class ScanBenchmark {
             EmbeddedAdvisories.sources().forEach(b2::add);
             b2.add(AdvisorySource.of(news));
             b2.build();
-            double imagesPerSecond;
             try (VulnDb open = VulnDb.open(changed)) {
-                List<Inventory> fleet = fleet(open, 2000);
+                List<Inventory> fleet = fleet(2000);
                 Matcher matcher = new Matcher(open, Matcher.Priority.PRECISE);
                 List<Double> rates = new ArrayList<>();
                 long findings = 0;
-                for (int round = 0; round < 8; round++) {
+                for (int round = 0; round < 10; round++) {
                     long t = System.nanoTime();
                     findings = 0;
                     for (Inventory inv : fleet) {
@@ -172,55 +182,73 @@ class ScanBenchmark {
                     }
                     if (round >= 3) rates.add(fleet.size() / ((System.nanoTime() - t) / 1e9));
                 }
-                imagesPerSecond = BenchSupport.median(rates);
-                System.out.printf("BENCH re-match: %,d stored inventories (200 OS + 100 language packages each) against a changed DB: median %,.0f images/s, 1 thread; %,d findings per pass (target >= 2,000 images/s)%n",
-                        fleet.size(), imagesPerSecond, findings);
+                double imagesPerSecond = BenchSupport.median(rates);
+                System.out.printf("BENCH re-match: %,d stored inventories (200 OS + 100 language packages each) against a changed DB:"
+                        + " median %,.0f images/s on 1 thread (target >= 2,000); %.1f findings per image%n",
+                        fleet.size(), imagesPerSecond, findings / (double) fleet.size());
+                assertThat(imagesPerSecond).isGreaterThanOrEqualTo(2000);
             }
-
-            assertThat(cold.ratio()).as(cold.report()).isLessThanOrEqualTo(1.5);
-            assertThat(warmMs).isLessThan(100);
-            if (cli != null) assertThat(cli.ratio()).as(cli.report()).isLessThanOrEqualTo(3.0);
-            assertThat(imagesPerSecond).isGreaterThanOrEqualTo(2000);
         } finally {
             BenchSupport.deleteTree(work);
         }
     }
 
     /**
-     * Inventories of realistic size and content: 200 Debian 12 packages from the real bookworm names (source
-     * packages the advisories cover among them, at versions around the fixes) and 100 language packages, half of
-     * them packages with advisories, at random versions.
+     * Inventories of realistic size and content. OS: the 88 packages of the real bookworm minbase at their real
+     * versions, a fifth of the images on an older base whose glibc (2.36-9+deb12u1) the shipped Debian records
+     * find 21 flaws in, and 112 further packages without advisories. Language: 100 packages, one in ten a
+     * package the shipped advisories cover (log4j-core, lodash, jackson-databind, django, golang.org/x/net…) at
+     * one of a few versions a fleet pins, the rest without advisories.
      */
-    static List<Inventory> fleet(VulnDb db, int images) throws Exception {
+    static List<Inventory> fleet(int images) throws Exception {
         Random r = new Random(5);
-        List<String> debs = new ArrayList<>();
+        List<String[]> debs = new ArrayList<>();
         try (Stream<String> lines = Files.lines(TestImages.dpkgQueryOutput())) {
-            lines.map(l -> l.split("\t")[0]).forEach(debs::add);
+            lines.map(l -> l.split("\t")).forEach(debs::add);
         }
-        List<String> sources = List.of("glibc", "zlib", "gzip", "bzip2", "systemd", "openssl", "nettle", "lz4", "libgcrypt20", "acl");
-        String[] langTypes = {"maven", "npm", "pypi", "golang"};
-        String[][] vulnerable = {{"org.apache.logging.log4j", "log4j-core"}, {null, "lodash"}, {null, "django"}, {"golang.org/x", "net"}};
+        String[][] vulnerable = {
+                {"maven", "org.apache.logging.log4j", "log4j-core", "2.14.1", "2.17.1", "2.12.1"},
+                {"maven", "com.fasterxml.jackson.core", "jackson-databind", "2.9.10", "2.13.4", "2.15.2"},
+                {"npm", null, "lodash", "4.17.15", "4.17.21", "4.17.11"},
+                {"npm", null, "minimist", "1.2.0", "1.2.8", "0.0.8"},
+                {"pypi", null, "django", "3.2.0", "4.2.1", "2.2.10"},
+                {"golang", "golang.org/x", "net", "v0.0.0-20220722155237-a158d28d115b", "v0.17.0", "v0.7.0"}};
+        String[] types = {"maven", "npm", "pypi", "golang"};
         LayerInfo base = new LayerInfo(0, "sha256:" + "0".repeat(64), null, "base");
         LayerInfo app = new LayerInfo(1, "sha256:" + "1".repeat(64), null, "app");
         OsRelease os = new OsRelease("debian", "12", "Debian GNU/Linux 12 (bookworm)", "bookworm");
         List<Inventory> out = new ArrayList<>();
         for (int i = 0; i < images; i++) {
+            boolean oldBase = i % 5 == 0;
             List<Component> cs = new ArrayList<>();
             for (int p = 0; p < 200; p++) {
-                String name = p < debs.size() ? debs.get(p) : "lib-extra-" + p;
-                String source = r.nextInt(4) == 0 ? sources.get(r.nextInt(sources.size())) : name;
-                String version = "1." + r.nextInt(40) + "-" + (1 + r.nextInt(5)) + "+deb12u" + r.nextInt(12);
-                InstalledPackage pkg = new InstalledPackage("deb", "debian", name, version, "amd64", source, version, List.of(), List.of("var/lib/dpkg/status"), List.of(), null);
+                String name = p < debs.size() ? debs.get(p)[0] : "lib-extra-" + p;
+                String version = p < debs.size() ? debs.get(p)[1] : "1." + (p % 7) + "-2";
+                String source = name.equals("libc6") || name.equals("libc-bin") ? "glibc" : name;
+                if (oldBase && source.equals("glibc")) version = "2.36-9+deb12u1";
+                InstalledPackage pkg = new InstalledPackage("deb", "debian", name, version, "amd64", source, version, List.of(),
+                        List.of("var/lib/dpkg/status"), List.of(), null);
                 cs.add(new Component(pkg, "pkg:deb/debian/" + name + "@" + version, base, null));
             }
             for (int p = 0; p < 100; p++) {
-                int kind = r.nextInt(langTypes.length);
-                boolean known = r.nextBoolean();
-                String ns = known ? vulnerable[kind][0] : (kind == 0 ? "com.example" : null);
-                String name = known ? vulnerable[kind][1] : "pkg-" + r.nextInt(100_000);
-                String version = kind == 3 ? "v0." + r.nextInt(30) + "." + r.nextInt(5) : r.nextInt(5) + "." + r.nextInt(20) + "." + r.nextInt(10);
-                InstalledPackage pkg = new InstalledPackage(langTypes[kind], ns, name, version, null, null, null, List.of(), List.of("app/" + name), List.of(), null);
-                cs.add(new Component(pkg, "pkg:" + langTypes[kind] + "/" + (ns == null ? "" : ns + "/") + name + "@" + version, app, null));
+                String type;
+                String ns;
+                String name;
+                String version;
+                if (p % 10 == 0) {
+                    String[] v = vulnerable[r.nextInt(vulnerable.length)];
+                    type = v[0];
+                    ns = v[1];
+                    name = v[2];
+                    version = v[3 + r.nextInt(3)];
+                } else {
+                    type = types[p % types.length];
+                    ns = type.equals("maven") ? "com.example.lib" + (p % 13) : null;
+                    name = "component-" + p;
+                    version = "1." + (i % 3) + "." + (p % 9);
+                }
+                InstalledPackage pkg = new InstalledPackage(type, ns, name, version, null, null, null, List.of(), List.of("app/" + name), List.of(), null);
+                cs.add(new Component(pkg, "pkg:" + type + "/" + (ns == null ? "" : ns + "/") + name + "@" + version, app, null));
             }
             out.add(new Inventory("fleet/image-" + i, "sha256:" + String.format("%064x", i), os, List.of(base, app), cs, List.of()));
         }
