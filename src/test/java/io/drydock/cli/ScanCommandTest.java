@@ -177,4 +177,34 @@ class ScanCommandTest {
         }
         return out;
     }
+
+    @Test
+    void severalImagesInOneRunShareTheDbAndGetOneReportEach() throws Exception {
+        Run r = run("scan", app, TestImages.ociRef("base"), "--format", "json", "--exit-code", "4");
+        assertThat(r.exit()).isEqualTo(4);
+        com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertThat(root.path("reports")).hasSize(2);
+        assertThat(root.path("reports").get(0).path("target").asText()).isEqualTo(app);
+        assertThat(root.path("reports").get(1).path("target").asText()).isEqualTo(TestImages.ociRef("base"));
+        assertThat(root.path("reports").get(1).path("findings")).isEmpty();
+    }
+
+    @Test
+    void sarifAndVexAndAttestationFormatsComeOutOfTheCommand(@TempDir Path tmp) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Path sarif = tmp.resolve("out.sarif");
+        assertThat(run("scan", app, "--format", "sarif", "-o", sarif.toString()).exit()).isZero();
+        assertThat(json.readTree(sarif.toFile()).path("version").asText()).isEqualTo("2.1.0");
+        Run vex = run("scan", app, "--format", "cyclonedx");
+        assertThat(new org.cyclonedx.parsers.JsonParser().validate(vex.out().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                org.cyclonedx.Version.VERSION_16)).isEmpty();
+        assertThat(vex.out()).contains("CVE-2021-44228");
+        Run cosign = run("scan", app, "--format", "cosign-vuln");
+        com.fasterxml.jackson.databind.JsonNode predicate = json.readTree(cosign.out());
+        assertThat(predicate.path("scanner").path("result").path("findings").size()).isPositive();
+        assertThat(predicate.path("invocation").path("parameters").toString()).contains("cosign-vuln");
+        Run badFormat = run("scan", app, "--format", "xml");
+        assertThat(badFormat.exit()).isEqualTo(2);
+        assertThat(badFormat.err()).contains("xml");
+    }
 }

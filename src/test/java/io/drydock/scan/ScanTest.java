@@ -227,4 +227,40 @@ class ScanTest {
                 Matcher.Priority.PRECISE, dir.resolve("known5.json")))
                 .isInstanceOf(DrydockException.class).hasMessageContaining("is not the base of");
     }
+
+    @Test
+    void anAnnotatedBaseThatCannotBeReadFallsBackToTheHeuristicAndSaysWhy() {
+        ImageAccess offline = new ImageAccess() {
+            @Override
+            public ResolvedImage resolve(String reference) {
+                throw new DrydockException("registry 127.0.0.1:9 is unreachable");
+            }
+
+            @Override
+            public Inventory inventory(String reference) {
+                throw new DrydockException("registry 127.0.0.1:9 is unreachable");
+            }
+        };
+        ResolvedImage img = resolve(TestImages.ociRef("app"));
+        BaseImage base = new BaseDetector(offline, new KnownBases(dir.resolve("known6.json"))).detect(BaseDetector.diffIds(img),
+                Map.of(BaseDetector.BASE_NAME, "127.0.0.1:9/library/debian:12", BaseDetector.BASE_DIGEST, "sha256:" + "a".repeat(64)),
+                null, app);
+        assertThat(base.how()).isEqualTo(BaseImage.How.HEURISTIC);
+        assertThat(base.note()).contains("127.0.0.1:9/library/debian:12").contains("could not be read").contains("heuristic");
+        assertThat(base.name()).isEqualTo("127.0.0.1:9/library/debian:12");
+        // the remediation then cannot check for a newer base either, and says so instead of guessing
+        Scanner scanner = new Scanner(db, Matcher.Priority.PRECISE, offline, new KnownBases(dir.resolve("known6.json")), CLOCK);
+        ScanReport r = scanner.scan(new Scanner.Target("app", app, BaseDetector.diffIds(img),
+                Map.of(BaseDetector.BASE_NAME, "127.0.0.1:9/library/debian:12")), null, Gate.none(LocalDate.of(2026, 11, 25)));
+        assertThat(r.remediation().fixedByRebuild()).isNull();
+        assertThat(r.remediation().rebuildNote()).contains("could not check the current digest").contains("unreachable");
+    }
+
+    @Test
+    void pinningAnAnnotatedNameToItsDigest() {
+        assertThat(BaseDetector.pinned("docker.io/library/debian:12", "sha256:ab")).isEqualTo("docker.io/library/debian@sha256:ab");
+        assertThat(BaseDetector.pinned("127.0.0.1:5000/base", "sha256:ab")).isEqualTo("127.0.0.1:5000/base@sha256:ab");
+        assertThat(BaseDetector.pinned("127.0.0.1:5000/base:1@sha256:old", "sha256:ab")).isEqualTo("127.0.0.1:5000/base:1@sha256:ab");
+        assertThat(BaseDetector.pinned("oci:/tmp/layout:base", "sha256:ab")).isEqualTo("oci:/tmp/layout@sha256:ab");
+    }
 }
