@@ -147,7 +147,7 @@ final class ScanCommand implements Callable<Integer> {
         }
         err.flush();
         boolean failed = reports.stream().anyMatch(r -> !r.findings().isEmpty());
-        return failed ? exitCode : 0;
+        return failed ? gate.exitCode() : 0;
     }
 
     private Gate gate() {

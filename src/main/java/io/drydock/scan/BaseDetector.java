@@ -3,7 +3,6 @@ package io.drydock.scan;
 import io.drydock.DrydockException;
 import io.drydock.image.Digest;
 import io.drydock.image.ResolvedImage;
-import io.drydock.inventory.Component;
 import io.drydock.inventory.Inventory;
 import java.util.List;
 import java.util.Map;
@@ -117,10 +116,5 @@ public final class BaseDetector {
 
     private static String describe(String name, String digest) {
         return name == null ? digest : digest == null ? name : name + " (" + digest + ")";
-    }
-
-    /** The components of the base's layers. */
-    static boolean inBase(Component c, BaseImage base) {
-        return c.layer().index() < base.layers();
     }
 }

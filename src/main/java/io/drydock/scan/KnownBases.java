@@ -3,14 +3,12 @@ package io.drydock.scan;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drydock.DrydockException;
+import io.drydock.cache.HostLock;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -64,9 +62,7 @@ public final class KnownBases {
         }
         try {
             Files.createDirectories(file.getParent());
-            Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
-            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = ch.lock()) {
+            try (HostLock ignored = HostLock.acquire(file.resolveSibling(file.getFileName() + ".lock"))) {
                 List<Entry> entries = new ArrayList<>(read());
                 entries.removeIf(e -> e.digest().equals(entry.digest()));
                 entries.add(entry);
