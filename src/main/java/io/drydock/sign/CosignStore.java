@@ -1,7 +1,5 @@
 package io.drydock.sign;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drydock.DrydockException;
 import io.drydock.cache.HostLock;
 import io.drydock.image.Descriptor;
@@ -39,7 +37,6 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class CosignStore {
     public static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
     public static final String PREDICATE_TYPE_ANNOTATION = "predicateType";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ATTEMPTS = 8;
     private static final long MAX_LAYER_BYTES = 64L << 20;
 
@@ -64,6 +61,23 @@ public final class CosignStore {
     private final RegistryClient client;
     private final Path locks;
 
+    /**
+     * Layer bytes by digest, already checked against it: content-addressed, so they never go stale, and an
+     * admission check that verifies the same images again and again then reads only the two manifests.
+     */
+    private final Map<Digest, byte[]> contents = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Digest, byte[]> eldest) {
+            return size() > 512;
+        }
+    });
+
+    /** The config every signature and attestation manifest of ours points at; pushed once per repository. */
+    private static final byte[] CONFIG = "{\"architecture\":\"\",\"os\":\"\",\"config\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
+            .getBytes(StandardCharsets.UTF_8);
+    private static final Digest CONFIG_DIGEST = Digest.sha256(CONFIG);
+    private final java.util.Set<String> configPushed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     public CosignStore(RegistryClient client, Path lockDirectory) {
         this.client = client;
         this.locks = lockDirectory;
@@ -75,19 +89,44 @@ public final class CosignStore {
         if (manifest.isEmpty()) {
             return List.of();
         }
-        List<Entry> out = new ArrayList<>();
-        for (Descriptor layer : manifest.get().layers()) {
+        List<Descriptor> layers = manifest.get().layers();
+        for (Descriptor layer : layers) {
             if (layer.size() > MAX_LAYER_BYTES) {
                 throw new DrydockException(repository.name() + ":" + kind.tag(subject) + ": layer " + layer.digest() + " is "
                         + layer.size() + " bytes, more than a signature or attestation can be");
             }
-            try (InputStream in = client.blob(repository, layer)) {
-                out.add(new Entry(layer, in.readAllBytes()));
-            } catch (IOException e) {
-                throw new DrydockException("cannot read " + repository.name() + ":" + kind.tag(subject) + " layer " + layer.digest() + ": " + e.getMessage(), e);
-            }
         }
-        return out;
+        // the layers are independent small reads: fetch them together
+        List<java.util.concurrent.Future<byte[]>> reads = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Descriptor layer : layers) {
+                reads.add(pool.submit(() -> content(repository, subject, kind, layer)));
+            }
+            List<Entry> out = new ArrayList<>();
+            for (int i = 0; i < layers.size(); i++) {
+                out.add(new Entry(layers.get(i), reads.get(i).get()));
+            }
+            return out;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new DrydockException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DrydockException("interrupted while reading " + repository.name() + ":" + kind.tag(subject));
+        }
+    }
+
+    private byte[] content(ImageReference repository, Digest subject, Kind kind, Descriptor layer) {
+        byte[] known = contents.get(layer.digest());
+        if (known != null) {
+            return known;
+        }
+        try (InputStream in = client.blob(repository, layer)) {
+            byte[] read = in.readAllBytes(); // the stream checks size and digest at its end
+            contents.put(layer.digest(), read);
+            return read;
+        } catch (IOException e) {
+            throw new DrydockException("cannot read " + repository.name() + ":" + kind.tag(subject) + " layer " + layer.digest() + ": " + e.getMessage(), e);
+        }
     }
 
     /** One layer to append: its bytes, media type and annotations. */
@@ -103,33 +142,44 @@ public final class CosignStore {
         append(repository, subject, kind, List.of(new NewLayer(content, mediaType, annotations)));
     }
 
-    /** Appends layers in one write (several attestations of one validation go together). */
+    /**
+     * Appends layers in one write (several attestations of one validation go together). Under the lock, the
+     * uploads and the read of what the tag holds run together: they do not depend on each other, and on a
+     * registry an upload costs two round trips.
+     */
     public void append(ImageReference repository, Descriptor subject, Kind kind, List<NewLayer> additions) {
-        List<Descriptor> added = new ArrayList<>();
-        for (NewLayer n : additions) {
-            Descriptor d = n.descriptor();
-            client.pushBlob(repository, d.digest(), n.content().length, () -> new ByteArrayInputStream(n.content()));
-            added.add(d);
-        }
+        List<Descriptor> added = additions.stream().map(NewLayer::descriptor).toList();
         Path lockFile = locks.resolve(Digest.sha256((repository.name() + "\n" + kind.tag(subject.digest()))
                 .getBytes(StandardCharsets.UTF_8)).hex() + ".lock");
-        try {
-            try (HostLock ignored = HostLock.acquire(lockFile)) {
-                for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-                    List<Descriptor> layers = new ArrayList<>(current(repository, subject.digest(), kind)
-                            .map(ImageManifest::layers).orElse(List.of()));
-                    if (layers.containsAll(added)) {
-                        return;
-                    }
-                    added.stream().filter(d -> !layers.contains(d)).forEach(layers::add);
-                    write(repository, subject, kind, layers);
-                    // another machine may have read before our write and write after it
-                    Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20));
-                    if (current(repository, subject.digest(), kind).map(m -> m.layers().containsAll(added)).orElse(false)) {
-                        return;
-                    }
+        try (HostLock ignored = HostLock.acquire(lockFile);
+             var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<?>> uploads = new ArrayList<>();
+            for (NewLayer n : additions) {
+                uploads.add(pool.submit(() -> client.uploadBlob(repository, Digest.sha256(n.content()), n.content().length,
+                        () -> new ByteArrayInputStream(n.content()))));
+            }
+            uploads.add(pool.submit(() -> pushConfig(repository)));
+            var firstRead = pool.submit(() -> current(repository, subject.digest(), kind));
+            for (var u : uploads) {
+                u.get();
+            }
+            Optional<ImageManifest> now = firstRead.get();
+            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+                List<Descriptor> layers = new ArrayList<>(now.map(ImageManifest::layers).orElse(List.of()));
+                if (layers.containsAll(added)) {
+                    return;
+                }
+                added.stream().filter(d -> !layers.contains(d)).forEach(layers::add);
+                write(repository, subject, kind, layers);
+                // another machine may have read before our write and write after it
+                Thread.sleep(ThreadLocalRandom.current().nextLong(1, 4));
+                now = current(repository, subject.digest(), kind);
+                if (now.map(m -> m.layers().containsAll(added)).orElse(false)) {
+                    return;
                 }
             }
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new DrydockException(e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DrydockException("interrupted while writing " + repository.name() + ":" + kind.tag(subject.digest()));
@@ -138,21 +188,17 @@ public final class CosignStore {
                 + " the new " + kind.name().toLowerCase() + " was not kept after " + ATTEMPTS + " attempts");
     }
 
+    private void pushConfig(ImageReference repository) {
+        if (!configPushed.contains(repository.name())) {
+            client.pushBlob(repository, CONFIG_DIGEST, CONFIG.length, () -> new ByteArrayInputStream(CONFIG));
+            configPushed.add(repository.name());
+        }
+    }
+
     private void write(ImageReference repository, Descriptor subject, Kind kind, List<Descriptor> layers) {
-        ObjectNode config = JSON.createObjectNode();
-        config.put("architecture", "");
-        config.put("os", "");
-        config.putObject("config");
-        ObjectNode rootfs = config.putObject("rootfs");
-        rootfs.put("type", "layers");
-        var diffIds = rootfs.putArray("diff_ids");
-        layers.forEach(l -> diffIds.add(l.digest().toString()));
-        byte[] configBytes = config.toString().getBytes(StandardCharsets.UTF_8);
-        Digest configDigest = Digest.sha256(configBytes);
-        client.pushBlob(repository, configDigest, configBytes.length, () -> new ByteArrayInputStream(configBytes));
         Descriptor subjectRef = Descriptor.of(subject.mediaType(), subject.digest(), subject.size());
         ImageManifest manifest = ManifestCodec.writeManifest(MediaTypes.OCI_MANIFEST, null,
-                Descriptor.of(MediaTypes.OCI_CONFIG, configDigest, configBytes.length), layers, Map.of(), subjectRef);
+                Descriptor.of(MediaTypes.OCI_CONFIG, CONFIG_DIGEST, CONFIG.length), layers, Map.of(), subjectRef);
         client.pushManifest(repository, kind.tag(subject.digest()), manifest);
     }
 

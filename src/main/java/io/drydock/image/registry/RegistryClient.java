@@ -272,6 +272,14 @@ public final class RegistryClient {
      */
     public void pushBlob(ImageReference ref, Digest digest, long size, Supplier<InputStream> content) {
         if (blobExists(ref, digest)) return;
+        uploadBlob(ref, digest, size, content);
+    }
+
+    /**
+     * Uploads a blob without asking first whether the repository has it: for content just made (a signature, an
+     * attestation) the question costs a round trip and the answer is always no.
+     */
+    public void uploadBlob(ImageReference ref, Digest digest, long size, Supplier<InputStream> content) {
         String location = startUpload(ref);
         completeUpload(ref, location, digest, size, content);
     }
