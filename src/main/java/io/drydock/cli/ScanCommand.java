@@ -130,7 +130,7 @@ final class ScanCommand implements Callable<Integer> {
         List<ScanReport> reports = new ArrayList<>();
         try (VulnDb db = DbCommand.openOrBuild(options, err)) {
             DbCommand.checkAge(db, maxAge, err);
-            Scanner scanner = new Scanner(db, detection, access(), new KnownBases(options.home().resolve("known-bases.json")), Clock.systemUTC());
+            Scanner scanner = scanner(db, detection, options);
             for (String image : images) {
                 reports.add(scanner.scan(imageTarget(image), base, gate));
             }
@@ -138,7 +138,7 @@ final class ScanCommand implements Callable<Integer> {
                 reports.add(scanner.scan(sbomTarget(sbom), base, gate));
             }
         }
-        write(writer.write(reports));
+        write(writer.write(reports), output, spec.commandLine().getOut());
         for (ScanReport r : reports) {
             if (!r.inventoryWarnings().isEmpty()) {
                 err.println("drydock: warning: the inventory of " + r.target() + " is incomplete (" + r.inventoryWarnings().size()
@@ -167,11 +167,24 @@ final class ScanCommand implements Callable<Integer> {
     }
 
     private Scanner.Target imageTarget(String image) {
+        return openImage(options, image).target();
+    }
+
+    /** A scanner that reaches bases and their current digests the way the command line opens images. */
+    static Scanner scanner(VulnDb db, Matcher.Priority detection, ImageOptions options) {
+        return new Scanner(db, detection, access(options), new KnownBases(options.home().resolve("known-bases.json")), Clock.systemUTC());
+    }
+
+    /** An image opened for a scan: its manifest and config, and what the scanner is given. */
+    record OpenedImage(ResolvedImage image, Scanner.Target target) {
+    }
+
+    static OpenedImage openImage(ImageOptions options, String image) {
         try (CachingSource source = options.open(image)) {
             ResolvedImage img = ImageResolver.resolve(source, source.defaultReference(), options.platform());
             Inventory inv = options.inventorier().inventory(source, img);
-            return new Scanner.Target(image, inv, img.config().diffIds().stream().map(Object::toString).toList(),
-                    img.manifest().annotations());
+            return new OpenedImage(img, new Scanner.Target(image, inv, img.config().diffIds().stream().map(Object::toString).toList(),
+                    img.manifest().annotations()));
         }
     }
 
@@ -181,7 +194,7 @@ final class ScanCommand implements Callable<Integer> {
         return new Scanner.Target(sbom.toString(), inv, diffIds.contains(null) ? List.of() : diffIds, Map.of());
     }
 
-    private ImageAccess access() {
+    static ImageAccess access(ImageOptions options) {
         return new ImageAccess() {
             @Override
             public ResolvedImage resolve(String reference) {
@@ -197,11 +210,12 @@ final class ScanCommand implements Callable<Integer> {
         };
     }
 
-    private void write(String text) throws IOException {
+    /** To {@code out}, or when {@code output} is given to that file, replaced atomically. */
+    static void write(String text, Path output, PrintWriter out) throws IOException {
         String body = text.endsWith("\n") ? text : text + "\n";
         if (output == null) {
-            spec.commandLine().getOut().print(body);
-            spec.commandLine().getOut().flush();
+            out.print(body);
+            out.flush();
             return;
         }
         Path dir = output.toAbsolutePath().getParent();

@@ -18,8 +18,6 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,10 +60,8 @@ class SignVerifyTest {
         registry.close();
     }
 
-    static KeyPair p256() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(new ECGenParameterSpec("secp256r1"));
-        return g.generateKeyPair();
+    static KeyPair p256() {
+        return SigningKeys.generate();
     }
 
     /** A fresh repository with the app image, and the descriptor of its manifest. */

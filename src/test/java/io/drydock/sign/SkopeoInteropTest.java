@@ -16,7 +16,6 @@ import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,18 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
  * refuses it when the policy names another key.
  */
 class SkopeoInteropTest {
-    static String pem(PublicKey key) {
-        return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
-                + "\n-----END PUBLIC KEY-----\n";
-    }
-
     record Copy(int exit, String output) {
     }
 
     static Copy skopeoCopy(Path dir, String registry, String repo, PublicKey trusted, String source) throws Exception {
         Files.createDirectories(dir);
         Path pub = dir.resolve("trusted.pub");
-        Files.writeString(pub, pem(trusted));
+        Files.writeString(pub, SigningKeys.publicPem(trusted));
         Path policy = dir.resolve("policy.json");
         Files.writeString(policy, """
                 {"default": [{"type": "reject"}],

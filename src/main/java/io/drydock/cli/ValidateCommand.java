@@ -1,0 +1,111 @@
+package io.drydock.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drydock.image.Descriptor;
+import io.drydock.inventory.sbom.CycloneDxWriter;
+import io.drydock.policy.Verdict;
+import io.drydock.policy.VerdictJson;
+import io.drydock.policy.VerdictText;
+import io.drydock.scan.report.CosignVulnReport;
+import io.drydock.sign.Attestations;
+import io.drydock.sign.Signer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code drydock validate}: scan, judge by the policy, and only if the image passes, sign it and attach its
+ * vulnerability report, SBOM and verdict. Every platform of an index is scanned and judged; the index is signed
+ * only if all pass, and it carries each platform's attestations too, since a cluster may run it by the index digest.
+ */
+@Command(name = "validate", description = "Scan an image, evaluate a policy, and if it passes sign it and attach vuln, SBOM and verdict attestations.",
+        footer = {"", "Exit codes: 0 passed, signed and attested; 1 the policy failed (nothing was pushed); 2 usage error; 3 error."})
+final class ValidateCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "IMAGE", description = "An image in a registry; it is scanned and signed by digest, so a tag moving meanwhile changes nothing.")
+    String image;
+
+    @Option(names = "--policy", required = true, paramLabel = "FILE")
+    Path policyFile;
+
+    @Option(names = "--key", required = true, paramLabel = "KEY", description = "Private key in cosign's encrypted format (passphrase: $DRYDOCK_KEY_PASSWORD or $COSIGN_PASSWORD).")
+    Path key;
+
+    @Option(names = "--base", paramLabel = "IMAGE", description = "The base image IMAGE is built on (overrides the OCI base annotations).")
+    String base;
+
+    @Option(names = "--db-max-age", description = "Fail (exit 3) when the advisory DB is older than this (default: warn after 5d).")
+    String maxAge;
+
+    @Mixin
+    ImageOptions options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Clock clock = Clock.systemUTC();
+        // the key first: a wrong passphrase should not cost a scan
+        Signer signer = new Signer(SignCommands.store(options), SignCommands.privateKey(key));
+        SignCommands.Target target = SignCommands.target(options, image);
+        List<Descriptor> platforms = target.signable().size() == 1 ? target.signable()
+                : target.signable().subList(1, target.signable().size());
+        ObjectMapper json = new ObjectMapper();
+        Map<Descriptor, Map<String, JsonNode>> attestations = new LinkedHashMap<>();
+        boolean passed = true;
+        for (Descriptor platform : platforms) {
+            String pinned = target.ref().name() + "@" + platform.digest();
+            PolicyCommand.Checked checked = PolicyCommand.check(options, pinned, policyFile, base, maxAge, err, clock);
+            Verdict verdict = checked.verdict();
+            out.print(VerdictText.write(verdict));
+            passed &= verdict.passed();
+            Map<String, JsonNode> predicates = new LinkedHashMap<>();
+            CosignVulnReport vuln = new CosignVulnReport(CosignVulnReport.Invocation.fromEnvironment(System.getenv(),
+                    spec.commandLine().getParseResult().originalArgs()), clock);
+            predicates.put(Attestations.VULN.predicateType, json.readTree(vuln.write(List.of(checked.report()))));
+            predicates.put(Attestations.SBOM.predicateType, json.readTree(new CycloneDxWriter().write(checked.opened().target().inventory())));
+            predicates.put(Attestations.VERDICT.predicateType, VerdictJson.predicate(verdict));
+            attestations.put(platform, predicates);
+        }
+        if (!passed) {
+            out.println("FAILED: " + target.ref().name() + "@" + target.top().digest() + " does not pass " + policyFile.getFileName()
+                    + "; nothing was signed or attested");
+            out.flush();
+            return PolicyCommand.EXIT_FAILED;
+        }
+        List<Descriptor> signed = new ArrayList<>();
+        for (Map.Entry<Descriptor, Map<String, JsonNode>> e : attestations.entrySet()) {
+            signer.signAndAttest(target.ref(), e.getKey(), e.getValue());
+            signed.add(e.getKey());
+        }
+        if (target.signable().size() > 1) {
+            Descriptor index = target.descriptor();
+            signer.sign(target.ref(), index);
+            for (Map<String, JsonNode> predicates : attestations.values()) {
+                signer.attest(target.ref(), index, predicates);
+            }
+            signed.add(0, index);
+        }
+        for (Descriptor d : signed) {
+            out.println("signed and attested (vuln, sbom, verdict) " + target.ref().name() + "@" + d.digest()
+                    + (d.platform() != null ? " (" + d.platform() + ")" : "") + " with " + key.getFileName());
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,268 @@
+package io.drydock.policy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.drydock.DrydockException;
+import io.drydock.image.Digest;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Reads a policy file strictly: an unknown key, a value of the wrong type or a duplicated key is an error naming the
+ * file and the key, because a policy that silently ignores a misspelt {@code maxSeverty:} passes images it was
+ * written to stop.
+ */
+final class PolicyParser {
+    // a duplicated key would otherwise keep its last value, and a second maxSeverity could quietly loosen the first
+    private static final ObjectMapper YAML = new ObjectMapper(
+            YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+
+    private static final List<String> TOP_KEYS = List.of("apiVersion", "kind", "name", "rules");
+    private static final List<String> RULE_KEYS = List.of("maxSeverity", "maxSeverityBase", "maxSeverityApp", "ignoreUnfixed",
+            "allow", "bannedPackages", "requiredLabels", "nonRootUser", "maxBaseAge", "maxScanAge", "requireAttestations");
+    private static final List<String> ALLOW_KEYS = List.of("id", "reason", "expires");
+
+    private final Path file;
+
+    private PolicyParser(Path file) {
+        this.file = file;
+    }
+
+    static Policy read(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new DrydockException("the policy file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new DrydockException("cannot read the policy file " + file + ": " + e.getMessage());
+        }
+        return new PolicyParser(file).parse(bytes);
+    }
+
+    private Policy parse(byte[] bytes) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new DrydockException("the policy file " + file + ": not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")"));
+        } catch (IOException e) {
+            throw new DrydockException("cannot read the policy file " + file + ": " + e.getMessage());
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw error("", "the file is empty; a policy starts with apiVersion: " + Policy.API_VERSION);
+        }
+        if (!root.isObject()) {
+            throw error("", "a policy is a map with apiVersion, kind, name and rules");
+        }
+        // the version first: a newer format's keys are better explained by its version than called unknown
+        String apiVersion = requiredText(root, "", "apiVersion");
+        if (!apiVersion.equals(Policy.API_VERSION)) {
+            throw error("apiVersion", "'" + apiVersion + "' is not supported; this version of Drydock reads "
+                    + Policy.API_VERSION);
+        }
+        String kind = requiredText(root, "", "kind");
+        if (!kind.equals(Policy.KIND)) {
+            throw error("kind", "'" + kind + "' is not " + Policy.KIND);
+        }
+        onlyKnownKeys(root, "", TOP_KEYS);
+        String name = requiredText(root, "", "name");
+        JsonNode rules = root.get("rules");
+        if (rules == null || rules.isNull()) {
+            throw error("rules", "missing; a policy without rules would pass every image (write rules: {} if that is meant)");
+        }
+        if (!rules.isObject()) {
+            throw error("rules", "must be a map of rules");
+        }
+        return new Policy(name, file, Digest.sha256(bytes).toString(), rules(rules));
+    }
+
+    private Rules rules(JsonNode r) {
+        onlyKnownKeys(r, "rules", RULE_KEYS);
+        return new Rules(
+                severity(r, "maxSeverity"), severity(r, "maxSeverityBase"), severity(r, "maxSeverityApp"),
+                bool(r, "ignoreUnfixed"), allow(r.get("allow")),
+                textList(r.get("bannedPackages"), "rules.bannedPackages", PackagePattern::new),
+                requiredLabels(r.get("requiredLabels")), bool(r, "nonRootUser"),
+                duration(r, "maxBaseAge"), duration(r, "maxScanAge"),
+                List.copyOf(new LinkedHashSet<>(textList(r.get("requireAttestations"), "rules.requireAttestations",
+                        AttestationKind::parse))));
+    }
+
+    private SeverityLimit severity(JsonNode rules, String key) {
+        String text = text(rules, "rules", key);
+        return text == null ? null : convert(text, "rules." + key, SeverityLimit::parse);
+    }
+
+    private Duration duration(JsonNode rules, String key) {
+        JsonNode v = rules.get(key);
+        if (v != null && v.isNumber()) {
+            throw error("rules." + key, v.asText() + " has no unit; write e.g. " + v.asText() + "d or " + v.asText() + "h");
+        }
+        String text = text(rules, "rules", key);
+        return text == null ? null : convert(text, "rules." + key, PolicyDuration::parse);
+    }
+
+    private boolean bool(JsonNode rules, String key) {
+        JsonNode v = rules.get(key);
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            throw error("rules." + key, "must be true or false, not " + show(v));
+        }
+        return v.booleanValue();
+    }
+
+    private List<Rules.AllowEntry> allow(JsonNode list) {
+        if (list == null || list.isNull()) {
+            return List.of();
+        }
+        if (!list.isArray()) {
+            throw error("rules.allow", "must be a list of entries with id, reason and expires");
+        }
+        List<Rules.AllowEntry> entries = new ArrayList<>();
+        int n = 0;
+        for (JsonNode e : list) {
+            n++;
+            String where = "rules.allow entry " + n;
+            if (!e.isObject()) {
+                throw error(where, "must be a map with id, reason and expires");
+            }
+            onlyKnownKeys(e, where, ALLOW_KEYS);
+            String id = requiredText(e, where, "id");
+            String reason = requiredText(e, where, "reason");
+            String expires = text(e, where, "expires");
+            entries.add(new Rules.AllowEntry(n, id, reason, expires == null ? null : date(expires, join(where, "expires"))));
+        }
+        return entries;
+    }
+
+    private LocalDate date(String text, String where) {
+        try {
+            if (DATE.matcher(text).matches()) {
+                return LocalDate.parse(text);
+            }
+        } catch (DateTimeParseException bad) {
+            // falls through to the message every malformed date gets
+        }
+        throw error(where, "'" + text + "' is not a date (YYYY-MM-DD)");
+    }
+
+    /** A list of names, or a map of name to the regex its value must match in full (null or empty for any value). */
+    private List<Rules.RequiredLabel> requiredLabels(JsonNode node) {
+        String where = "rules.requiredLabels";
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (node.isArray()) {
+            return textList(node, where, label -> new Rules.RequiredLabel(label, null));
+        }
+        if (!node.isObject()) {
+            throw error(where, "must be a list of label names, or a map of label name to regex");
+        }
+        List<Rules.RequiredLabel> labels = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            String regex = text(node, where, e.getKey());
+            if (regex != null) {
+                try {
+                    Pattern.compile(regex);
+                } catch (PatternSyntaxException bad) {
+                    throw error(join(where, e.getKey()), "'" + regex + "' is not a regular expression: " + bad.getDescription());
+                }
+            }
+            labels.add(new Rules.RequiredLabel(e.getKey(), regex));
+        }
+        return labels;
+    }
+
+    private <T> List<T> textList(JsonNode node, String where, Function<String, T> convert) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw error(where, "must be a list, not " + show(node));
+        }
+        List<T> out = new ArrayList<>();
+        int n = 0;
+        for (JsonNode v : node) {
+            n++;
+            if (!v.isValueNode() || v.isNull() || v.asText().isBlank()) {
+                throw error(where + " item " + n, "must be a non-empty string, not " + show(v));
+            }
+            out.add(convert(v.asText().strip(), where + " item " + n, convert));
+        }
+        return out;
+    }
+
+    private <T> T convert(String text, String where, Function<String, T> convert) {
+        try {
+            return convert.apply(text);
+        } catch (IllegalArgumentException bad) {
+            throw error(where, bad.getMessage());
+        }
+    }
+
+    private String requiredText(JsonNode map, String where, String key) {
+        String v = text(map, where, key);
+        if (v == null) {
+            throw error(join(where, key), "required");
+        }
+        return v;
+    }
+
+    /** A single value as text, null when absent, null or blank. */
+    private String text(JsonNode map, String where, String key) {
+        JsonNode v = map.get(key);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isValueNode()) {
+            throw error(join(where, key), "must be a single value, not " + show(v));
+        }
+        String s = v.asText().strip();
+        return s.isEmpty() ? null : s;
+    }
+
+    private void onlyKnownKeys(JsonNode map, String where, List<String> allowed) {
+        Set<String> known = Set.copyOf(allowed);
+        for (Map.Entry<String, JsonNode> e : map.properties()) {
+            String key = e.getKey();
+            if (!known.contains(key)) {
+                throw error(where, "unknown key '" + key + "' (allowed: " + String.join(", ", allowed) + ")");
+            }
+        }
+    }
+
+    /** {@code rules.maxSeverity}, or after a numbered entry {@code rules.allow entry 2, expires}. */
+    private static String join(String where, String key) {
+        return where.isEmpty() ? key : where.contains(" ") ? where + ", " + key : where + "." + key;
+    }
+
+    private static String show(JsonNode v) {
+        return v.isArray() ? "a list" : v.isObject() ? "a map" : v.isNull() ? "nothing" : "'" + v.asText() + "'";
+    }
+
+    private DrydockException error(String where, String message) {
+        return new DrydockException("the policy file " + file + ": " + (where.isEmpty() ? "" : where + ": ") + message);
+    }
+}
