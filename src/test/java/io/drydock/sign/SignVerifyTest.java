@@ -237,4 +237,28 @@ class SignVerifyTest {
         }
         assertThat(byKey).hasSize(writers);
     }
+
+    @Test
+    void aSigstoreBundleIsRecognisedAndSaidToBeUnverified() {
+        Descriptor app = push("sv/bundle", "1");
+        // cosign's newer format: a bundle manifest referring to the image; Distribution 2.8 has no referrers API,
+        // so it is listed in the sha256-<hex> fallback index, as cosign writes it there
+        byte[] bundle = "{\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\"}".getBytes(StandardCharsets.UTF_8);
+        io.drydock.image.Digest bundleDigest = io.drydock.image.Digest.sha256(bundle);
+        client.pushBlob(repo("sv/bundle"), bundleDigest, bundle.length, () -> new ByteArrayInputStream(bundle));
+        byte[] empty = "{}".getBytes(StandardCharsets.UTF_8);
+        io.drydock.image.Digest emptyDigest = io.drydock.image.Digest.sha256(empty);
+        client.pushBlob(repo("sv/bundle"), emptyDigest, empty.length, () -> new ByteArrayInputStream(empty));
+        ImageManifest referrer = ManifestCodec.writeManifest(MediaTypes.OCI_MANIFEST, Verifier.BUNDLE_TYPES.get(0),
+                Descriptor.of("application/vnd.oci.empty.v1+json", emptyDigest, empty.length),
+                List.of(Descriptor.of(Verifier.BUNDLE_TYPES.get(0), bundleDigest, bundle.length)), Map.of(), app);
+        client.pushManifest(repo("sv/bundle"), referrer.digest().toString(), referrer);
+        Descriptor listed = new Descriptor(MediaTypes.OCI_MANIFEST, referrer.digest(), referrer.raw().length, null, Map.of(),
+                Verifier.BUNDLE_TYPES.get(0));
+        client.pushManifest(repo("sv/bundle"), app.digest().tagForm(), ManifestCodec.writeIndex(MediaTypes.OCI_INDEX, List.of(listed), Map.of()));
+
+        Verifier.Result r = verify("sv/bundle", app, List.of(alice), 1, Set.of(), null);
+        assertThat(r.verified()).isFalse();
+        assertThat(r.notes()).anyMatch(n -> n.contains("Sigstore bundle") && n.contains("does not verify the bundle format yet"));
+    }
 }
