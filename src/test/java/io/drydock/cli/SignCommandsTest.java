@@ -82,4 +82,27 @@ class SignCommandsTest {
             assertThat(badKey.err()).contains("vuln.json");
         }
     }
+
+    @Test
+    void aMultiPlatformIndexIsSignedAtTheIndexAndEachPlatform(@TempDir Path dir) throws Exception {
+        Map<String, String> env = Map.of("DRYDOCK_KEY_PASSWORD", "pw");
+        String home = dir.resolve("home").toString();
+        assertThat(DrydockProcess.run(dir, env, "key", "generate", "--output-key-prefix", "k").exit()).isZero();
+        try (TestRegistry registry = TestRegistry.open()) {
+            registry.pushMulti(TestImages.multiRef(), "cli/multi:1");
+            String image = registry.hostPort() + "/cli/multi:1";
+            DrydockProcess.Run signed = DrydockProcess.run(dir, env, "sign", image, "--key", "k.key", "--home", home);
+            assertThat(signed.exit()).as(signed.err()).isZero();
+            java.util.List<String> lines = signed.out().lines().filter(l -> l.startsWith("signed ")).toList();
+            assertThat(lines).hasSizeGreaterThanOrEqualTo(3); // the index and at least two platforms
+            assertThat(lines).anyMatch(l -> l.contains("linux/amd64")).anyMatch(l -> l.contains("linux/arm64"));
+            String pub = dir.resolve("k.pub").toString();
+            assertThat(run("verify", image, "--key", pub, "--home", home).exit()).as("the index digest").isZero();
+            for (String line : lines) {
+                String digest = line.substring(line.indexOf('@') + 1, line.indexOf(' ', line.indexOf('@')));
+                Run r = run("verify", registry.hostPort() + "/cli/multi@" + digest, "--key", pub, "--home", home);
+                assertThat(r.exit()).as(line + "\n" + r.out()).isZero();
+            }
+        }
+    }
 }
