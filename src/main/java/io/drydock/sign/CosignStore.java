@@ -190,6 +190,7 @@ public final class CosignStore {
 
     private void pushConfig(ImageReference repository) {
         if (!configPushed.contains(repository.name())) {
+            // asked first: a repository signed before has it, and an upload is the registry's slowest request
             client.pushBlob(repository, CONFIG_DIGEST, CONFIG.length, () -> new ByteArrayInputStream(CONFIG));
             configPushed.add(repository.name());
         }
