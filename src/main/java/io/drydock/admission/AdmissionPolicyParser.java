@@ -1,23 +1,16 @@
 package io.drydock.admission;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.drydock.DrydockException;
+import io.drydock.policy.StrictYaml;
 import io.drydock.image.Digest;
 import io.drydock.policy.PolicyDuration;
 import io.drydock.sign.Attestations;
 import io.drydock.sign.SigningKeys;
 import io.drydock.sign.Verifier;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -25,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * Reads an admission policy strictly: an unknown key, a wrong type or a duplicated key is an error naming the file
@@ -33,9 +25,6 @@ import java.util.regex.Pattern;
  * turn enforcement into a warning nobody reads.
  */
 final class AdmissionPolicyParser {
-    private static final ObjectMapper YAML = new ObjectMapper(
-            YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
-    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
     private static final List<String> TOP_KEYS = List.of("apiVersion", "kind", "drydockNamespace", "pinning",
             "podSpecKinds", "rules", "default", "namespaces", "exemptions");
@@ -47,33 +36,20 @@ final class AdmissionPolicyParser {
     private static final List<String> SELECTOR_KEYS = List.of("matchLabels");
 
     private final Path file;
+    private final StrictYaml yaml;
 
     private AdmissionPolicyParser(Path file) {
         this.file = file;
+        this.yaml = new StrictYaml(file, "admission policy file");
     }
 
     static AdmissionPolicy read(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new DrydockException("the admission policy file " + file + " does not exist");
-        } catch (IOException e) {
-            throw new DrydockException("cannot read the admission policy file " + file + ": " + e.getMessage());
-        }
-        return new AdmissionPolicyParser(file).parse(bytes);
+        AdmissionPolicyParser parser = new AdmissionPolicyParser(file);
+        return parser.parse(parser.yaml.bytes());
     }
 
     private AdmissionPolicy parse(byte[] bytes) {
-        JsonNode root;
-        try {
-            root = YAML.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            throw error("", "not valid YAML: " + e.getOriginalMessage() + (e.getLocation() == null ? ""
-                    : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
-        } catch (IOException e) {
-            throw new DrydockException("cannot read the admission policy file " + file + ": " + e.getMessage());
-        }
+        JsonNode root = yaml.parse(bytes);
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw error("", "the file is empty; an admission policy starts with apiVersion: " + AdmissionPolicy.API_VERSION);
         }
@@ -268,17 +244,6 @@ final class AdmissionPolicyParser {
         return p.isAbsolute() || dir == null ? p : dir.resolve(p);
     }
 
-    private LocalDate date(String text, String where) {
-        try {
-            if (DATE.matcher(text).matches()) {
-                return LocalDate.parse(text);
-            }
-        } catch (DateTimeParseException bad) {
-            // falls through to the message every malformed date gets
-        }
-        throw error(where, "'" + text + "' is not a date (YYYY-MM-DD)");
-    }
-
     private List<JsonNode> list(JsonNode node, String where) {
         if (node == null || node.isNull()) {
             return List.of();
@@ -305,14 +270,6 @@ final class AdmissionPolicyParser {
         return out;
     }
 
-    private <T> T convert(String text, String where, Function<String, T> convert) {
-        try {
-            return convert.apply(text);
-        } catch (IllegalArgumentException bad) {
-            throw error(where, bad.getMessage());
-        }
-    }
-
     private boolean bool(JsonNode map, String where, String key, boolean absent) {
         JsonNode v = map.get(key);
         if (v == null || v.isNull()) {
@@ -324,26 +281,6 @@ final class AdmissionPolicyParser {
         return v.booleanValue();
     }
 
-    private String requiredText(JsonNode map, String where, String key) {
-        String v = text(map, where, key);
-        if (v == null) {
-            throw error(join(where, key), "required");
-        }
-        return v;
-    }
-
-    private String text(JsonNode map, String where, String key) {
-        JsonNode v = map.get(key);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isValueNode()) {
-            throw error(join(where, key), "must be a single value, not " + show(v));
-        }
-        String s = v.asText().strip();
-        return s.isEmpty() ? null : s;
-    }
-
     private void onlyKnownKeys(JsonNode map, String where, List<String> allowed) {
         for (Map.Entry<String, JsonNode> e : map.properties()) {
             if (!allowed.contains(e.getKey())) {
@@ -352,15 +289,31 @@ final class AdmissionPolicyParser {
         }
     }
 
+    private LocalDate date(String text, String where) {
+        return yaml.date(text, where);
+    }
+
+    private <T> T convert(String text, String where, Function<String, T> convert) {
+        return yaml.convert(text, where, convert);
+    }
+
+    private String requiredText(JsonNode map, String where, String key) {
+        return yaml.requiredText(map, where, key);
+    }
+
+    private String text(JsonNode map, String where, String key) {
+        return yaml.text(map, where, key);
+    }
+
     private static String join(String where, String key) {
-        return where.isEmpty() ? key : where + "." + key;
+        return StrictYaml.join(where, key);
     }
 
     private static String show(JsonNode v) {
-        return v.isArray() ? "a list" : v.isObject() ? "a map" : v.isNull() ? "nothing" : "'" + v.asText() + "'";
+        return StrictYaml.show(v);
     }
 
     private DrydockException error(String where, String message) {
-        return new DrydockException("the admission policy file " + file + ": " + (where.isEmpty() ? "" : where + ": ") + message);
+        return yaml.error(where, message);
     }
 }

@@ -1,19 +1,11 @@
 package io.drydock.policy;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.drydock.DrydockException;
 import io.drydock.image.Digest;
-import java.io.IOException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,10 +21,6 @@ import java.util.regex.PatternSyntaxException;
  * written to stop.
  */
 final class PolicyParser {
-    // a duplicated key would otherwise keep its last value, and a second maxSeverity could quietly loosen the first
-    private static final ObjectMapper YAML = new ObjectMapper(
-            YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
-    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
     private static final List<String> TOP_KEYS = List.of("apiVersion", "kind", "name", "rules");
     private static final List<String> RULE_KEYS = List.of("maxSeverity", "maxSeverityBase", "maxSeverityApp", "ignoreUnfixed",
@@ -40,34 +28,20 @@ final class PolicyParser {
     private static final List<String> ALLOW_KEYS = List.of("id", "reason", "expires");
 
     private final Path file;
+    private final StrictYaml yaml;
 
     private PolicyParser(Path file) {
         this.file = file;
+        this.yaml = new StrictYaml(file, "policy file");
     }
 
     static Policy read(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new DrydockException("the policy file " + file + " does not exist");
-        } catch (IOException e) {
-            throw new DrydockException("cannot read the policy file " + file + ": " + e.getMessage());
-        }
-        return new PolicyParser(file).parse(bytes);
+        PolicyParser parser = new PolicyParser(file);
+        return parser.parse(parser.yaml.bytes());
     }
 
     private Policy parse(byte[] bytes) {
-        JsonNode root;
-        try {
-            root = YAML.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            throw new DrydockException("the policy file " + file + ": not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")"));
-        } catch (IOException e) {
-            throw new DrydockException("cannot read the policy file " + file + ": " + e.getMessage());
-        }
+        JsonNode root = yaml.parse(bytes);
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw error("", "the file is empty; a policy starts with apiVersion: " + Policy.API_VERSION);
         }
@@ -157,17 +131,6 @@ final class PolicyParser {
         return entries;
     }
 
-    private LocalDate date(String text, String where) {
-        try {
-            if (DATE.matcher(text).matches()) {
-                return LocalDate.parse(text);
-            }
-        } catch (DateTimeParseException bad) {
-            // falls through to the message every malformed date gets
-        }
-        throw error(where, "'" + text + "' is not a date (YYYY-MM-DD)");
-    }
-
     /** A list of names, or a map of name to the regex its value must match in full (null or empty for any value). */
     private List<Rules.RequiredLabel> requiredLabels(JsonNode node) {
         String where = "rules.requiredLabels";
@@ -214,35 +177,6 @@ final class PolicyParser {
         return out;
     }
 
-    private <T> T convert(String text, String where, Function<String, T> convert) {
-        try {
-            return convert.apply(text);
-        } catch (IllegalArgumentException bad) {
-            throw error(where, bad.getMessage());
-        }
-    }
-
-    private String requiredText(JsonNode map, String where, String key) {
-        String v = text(map, where, key);
-        if (v == null) {
-            throw error(join(where, key), "required");
-        }
-        return v;
-    }
-
-    /** A single value as text, null when absent, null or blank. */
-    private String text(JsonNode map, String where, String key) {
-        JsonNode v = map.get(key);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isValueNode()) {
-            throw error(join(where, key), "must be a single value, not " + show(v));
-        }
-        String s = v.asText().strip();
-        return s.isEmpty() ? null : s;
-    }
-
     private void onlyKnownKeys(JsonNode map, String where, List<String> allowed) {
         Set<String> known = Set.copyOf(allowed);
         for (Map.Entry<String, JsonNode> e : map.properties()) {
@@ -253,16 +187,31 @@ final class PolicyParser {
         }
     }
 
-    /** {@code rules.maxSeverity}, or after a numbered entry {@code rules.allow entry 2, expires}. */
+    private LocalDate date(String text, String where) {
+        return yaml.date(text, where);
+    }
+
+    private <T> T convert(String text, String where, Function<String, T> convert) {
+        return yaml.convert(text, where, convert);
+    }
+
+    private String requiredText(JsonNode map, String where, String key) {
+        return yaml.requiredText(map, where, key);
+    }
+
+    private String text(JsonNode map, String where, String key) {
+        return yaml.text(map, where, key);
+    }
+
     private static String join(String where, String key) {
-        return where.isEmpty() ? key : where.contains(" ") ? where + ", " + key : where + "." + key;
+        return StrictYaml.join(where, key);
     }
 
     private static String show(JsonNode v) {
-        return v.isArray() ? "a list" : v.isObject() ? "a map" : v.isNull() ? "nothing" : "'" + v.asText() + "'";
+        return StrictYaml.show(v);
     }
 
     private DrydockException error(String where, String message) {
-        return new DrydockException("the policy file " + file + ": " + (where.isEmpty() ? "" : where + ": ") + message);
+        return yaml.error(where, message);
     }
 }
