@@ -17,10 +17,10 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code drydock admission}: the Kubernetes admission webhook. Each subcommand is a nested class listed
- * in {@code subcommands}; the webhook server ({@code serve}) is added there when it lands.
+ * in {@code subcommands}.
  */
 @Command(name = "admission", description = "The Kubernetes admission webhook that admits only validated images.",
-        subcommands = {AdmissionCommand.Certs.class})
+        subcommands = {AdmissionCommand.Certs.class, AdmissionCommand.Serve.class})
 final class AdmissionCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -67,6 +67,29 @@ final class AdmissionCommand implements Runnable {
             stdout.println("serving certificate for " + String.join(", ", identity.dnsNames()) + ", valid until "
                     + certificates.servingCertificate().getNotAfter().toInstant());
             stdout.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "serve", description = {
+            "Serve the admission webhook over HTTPS: POST /validate, POST /mutate (AdmissionReview v1), GET /healthz,",
+            "GET /metrics. The certificate and key files are reloaded when they change. See docs/admission-server.md."})
+    static final class Serve implements Callable<Integer> {
+        @Option(names = "--config", paramLabel = "FILE", required = true, description = "The server configuration (YAML).")
+        Path config;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            io.drydock.admission.server.ServerConfig settings = io.drydock.admission.server.ServerConfig.read(config);
+            String home = System.getenv().getOrDefault("DRYDOCK_HOME", System.getProperty("user.home") + "/.drydock");
+            // inside a pod the API server is there to ask for namespace labels and pull secrets; outside, nothing is
+            io.drydock.admission.ClusterLookups cluster = System.getenv("KUBERNETES_SERVICE_HOST") != null
+                    ? io.drydock.admission.kube.KubeLookups.inCluster() : io.drydock.admission.ClusterLookups.NONE;
+            var server = new io.drydock.admission.server.AdmissionServer(settings, cluster,
+                    io.drydock.image.registry.CredentialStore::fromEnvironment, Path.of(home, "locks"), java.time.Clock.systemUTC(),
+                    System.out).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+            Thread.currentThread().join();
             return 0;
         }
     }

@@ -1,0 +1,368 @@
+package io.drydock.admission.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drydock.admission.ClusterLookups;
+import io.drydock.admission.certs.CertificateFiles;
+import io.drydock.admission.certs.ServiceIdentity;
+import io.drydock.admission.certs.ServingCertificates;
+import io.drydock.image.Descriptor;
+import io.drydock.image.ImageReference;
+import io.drydock.image.Manifest;
+import io.drydock.image.registry.CredentialStore;
+import io.drydock.image.registry.RegistryClient;
+import io.drydock.sign.Attestations;
+import io.drydock.sign.CosignStore;
+import io.drydock.sign.Signer;
+import io.drydock.sign.SigningKeys;
+import io.drydock.testing.TestImages;
+import io.drydock.testing.TestRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The webhook over real HTTPS, against the real test registry, with images signed and attested in-process. */
+class AdmissionServerTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static TestRegistry registry;
+    static RegistryClient client;
+    static KeyPair alice;
+    static KeyPair mallory;
+    static AdmissionServer server;
+    static HttpClient https;
+    static CertificateFiles certs;
+    static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        registry = TestRegistry.open();
+        client = new RegistryClient(CredentialStore.none(), RegistryClient.Options.defaults());
+        alice = SigningKeys.generate();
+        mallory = SigningKeys.generate();
+        Files.writeString(dir.resolve("alice.pub"), SigningKeys.publicPem(alice.getPublic()));
+        Files.writeString(dir.resolve("policy.yaml"), """
+                apiVersion: drydock.io/v1
+                kind: AdmissionPolicy
+                default:
+                  keys: [alice.pub]
+                  attestations: [vuln]
+                  maxAge: 24h
+                  requirePassingVerdict: true
+                  mode: enforce
+                namespaces:
+                  warned: {mode: warn}
+                  audited: {mode: audit}
+                  unpinned: {pinning: false}
+                """);
+        // "localhost" as the Service name puts localhost among the SANs, so the client checks the host name for real
+        certs = new CertificateFiles(dir.resolve("tls"));
+        certs.write(ServingCertificates.issue(new ServiceIdentity("localhost", "test"), Duration.ofDays(1), Instant.now()), false);
+        Files.writeString(dir.resolve("server.yaml"), """
+                listen: 127.0.0.1:0
+                tls:
+                  certFile: tls/tls.crt
+                  keyFile: tls/tls.key
+                  checkInterval: 1s
+                policy: policy.yaml
+                cacheTtl: 5m
+                negativeCacheTtl: 30s
+                deadlineMillis: 2000
+                registry:
+                  timeout: 1s
+                  attempts: 1
+                """);
+        server = new AdmissionServer(ServerConfig.read(dir.resolve("server.yaml")), ClusterLookups.NONE, CredentialStore::none,
+                dir.resolve("locks"), Clock.systemUTC(), new PrintStream(LOG, true, StandardCharsets.UTF_8)).start();
+        https = trusting(certs.caCertificate());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+        registry.close();
+    }
+
+    static HttpClient trusting(Path caFile) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(caFile)) {
+            trust.setCertificateEntry("ca", (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    // ---- images ----
+
+    static Descriptor push(String fixture, String repoAndTag) {
+        registry.push(TestImages.ociRef(fixture), repoAndTag);
+        Manifest m = client.manifest(ImageReference.parse(registry.hostPort() + "/" + repoAndTag));
+        return Descriptor.of(m.mediaType(), m.digest(), m.raw().length);
+    }
+
+    static ImageReference repo(String repo) {
+        return ImageReference.parse(registry.hostPort() + "/" + repo + ":x");
+    }
+
+    static String image(String repoAndTag) {
+        return registry.hostPort() + "/" + repoAndTag;
+    }
+
+    static ObjectNode vuln(Instant finished) {
+        ObjectNode p = JSON.createObjectNode();
+        p.putObject("scanner").put("uri", "pkg:generic/drydock@test");
+        p.putObject("metadata").put("scanStartedOn", finished.minusSeconds(5).toString()).put("scanFinishedOn", finished.toString());
+        return p;
+    }
+
+    static ObjectNode verdict(boolean passed, Instant at) {
+        ObjectNode p = JSON.createObjectNode();
+        p.put("passed", passed);
+        p.put("policyName", "test");
+        p.put("evaluatedAt", at.toString());
+        return p;
+    }
+
+    /** Pushes the image, signs it with {@code key} and attests a scan and a verdict made {@code age} ago. */
+    static Descriptor validated(String fixture, String repo, String tag, KeyPair key, Duration age, boolean passed) {
+        Descriptor d = push(fixture, repo + ":" + tag);
+        Instant when = Instant.now().minus(age);
+        new Signer(new CosignStore(client, dir.resolve("locks")), key.getPrivate()).signAndAttest(repo(repo), d,
+                Map.of(Attestations.VULN.predicateType, vuln(when), Attestations.VERDICT.predicateType, verdict(passed, when)));
+        return d;
+    }
+
+    // ---- requests ----
+
+    static byte[] podReview(String uid, String namespace, String... images) throws IOException {
+        ObjectNode review;
+        try (InputStream in = AdmissionServerTest.class.getResourceAsStream("/admission/pod.json")) {
+            review = (ObjectNode) JSON.readTree(in);
+        }
+        ObjectNode request = (ObjectNode) review.get("request");
+        request.put("uid", uid);
+        request.put("namespace", namespace);
+        ObjectNode spec = (ObjectNode) request.at("/object/spec");
+        spec.putArray("initContainers");
+        var containers = spec.putArray("containers");
+        for (int i = 0; i < images.length; i++) {
+            containers.addObject().put("name", "c" + i).put("image", images[i]);
+        }
+        return JSON.writeValueAsBytes(review);
+    }
+
+    static HttpResponse<String> post(HttpClient http, String path, byte[] body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + path))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode response(String path, byte[] body) throws Exception {
+        HttpResponse<String> r = post(https, path, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode review = JSON.readTree(r.body());
+        assertThat(review.get("kind").asText()).isEqualTo("AdmissionReview");
+        return review.get("response");
+    }
+
+    // ---- tests ----
+
+    @Test
+    void aValidatedImageIsAllowedAndPinnedToItsDigest() throws Exception {
+        Descriptor d = validated("app", "gate/signed", "1", alice, Duration.ofHours(1), true);
+        JsonNode validate = response("/validate", podReview("u-signed", "shop", image("gate/signed:1")));
+        assertThat(validate.get("uid").asText()).isEqualTo("u-signed");
+        assertThat(validate.get("allowed").asBoolean()).as(validate.toString()).isTrue();
+        assertThat(validate.has("patch")).as("a validating webhook may not patch").isFalse();
+
+        JsonNode mutate = response("/mutate", podReview("u-signed-2", "shop", image("gate/signed:1")));
+        assertThat(mutate.get("allowed").asBoolean()).isTrue();
+        assertThat(mutate.get("patchType").asText()).isEqualTo("JSONPatch");
+        JsonNode patch = JSON.readTree(Base64.getDecoder().decode(mutate.get("patch").asText()));
+        assertThat(patch.get(0).get("op").asText()).isEqualTo("replace");
+        assertThat(patch.get(0).get("path").asText()).isEqualTo("/spec/containers/0/image");
+        assertThat(patch.get(0).get("value").asText()).isEqualTo(image("gate/signed:1") + "@" + d.digest());
+
+        JsonNode unpinned = response("/mutate", podReview("u-signed-3", "unpinned", image("gate/signed:1")));
+        assertThat(unpinned.get("allowed").asBoolean()).isTrue();
+        assertThat(unpinned.has("patch")).isFalse();
+
+        JsonNode line = logLine("u-signed");
+        assertThat(line.get("namespace").asText()).isEqualTo("shop");
+        assertThat(line.get("kind").asText()).isEqualTo("Pod");
+        assertThat(line.at("/images/0/digest").asText()).isEqualTo(d.digest().toString());
+        assertThat(line.at("/images/0/verdict").asText()).isEqualTo("verified");
+        assertThat(line.get("millis").isNumber()).isTrue();
+
+        HttpResponse<String> metrics = https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.body()).contains("drydock_admission_requests_total{endpoint=\"validate\",result=\"allowed\"}")
+                .contains("drydock_admission_request_duration_seconds_bucket{endpoint=\"mutate\",result=\"allowed\",le=")
+                .contains("drydock_admission_verdict_cache_hits_total").contains("drydock_admission_verdict_cache_misses_total")
+                .contains("drydock_admission_registry_requests_total");
+        HttpResponse<String> health = https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/healthz")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void anUnsignedImageIsDeniedInEnforceWarnedInWarnAndAnnotatedInAudit() throws Exception {
+        push("base", "gate/unsigned:1");
+        String img = image("gate/unsigned:1");
+        JsonNode enforce = response("/validate", podReview("u-unsigned", "shop", img));
+        assertThat(enforce.get("allowed").asBoolean()).isFalse();
+        assertThat(enforce.at("/status/code").asInt()).isEqualTo(403);
+        assertThat(enforce.at("/status/message").asText()).contains(img).contains("no cosign signatures");
+
+        JsonNode warn = response("/validate", podReview("u-unsigned-warn", "warned", img));
+        assertThat(warn.get("allowed").asBoolean()).isTrue();
+        assertThat(warn.get("warnings").get(0).asText()).contains("warn mode").contains(img);
+
+        JsonNode audit = response("/validate", podReview("u-unsigned-audit", "audited", img));
+        assertThat(audit.get("allowed").asBoolean()).isTrue();
+        assertThat(audit.has("warnings")).isFalse();
+        assertThat(audit.at("/auditAnnotations/unverified").asText()).contains(img);
+    }
+
+    @Test
+    void aSignatureCopiedFromAnotherImageIsDenied() throws Exception {
+        Descriptor signed = validated("app", "gate/copy", "1", alice, Duration.ofHours(1), true);
+        Descriptor other = push("base", "gate/copy:2");
+        String sigTag = signed.digest().tagForm() + ".sig";
+        client.pushManifest(repo("gate/copy"), other.digest().tagForm() + ".sig", client.manifest(repo("gate/copy").withTag(sigTag), sigTag));
+        JsonNode r = response("/validate", podReview("u-copy", "shop", image("gate/copy:2")));
+        assertThat(r.get("allowed").asBoolean()).isFalse();
+        assertThat(r.at("/status/message").asText()).contains("copied");
+    }
+
+    @Test
+    void aTagMovedAfterSigningIsDenied() throws Exception {
+        validated("app", "gate/moved", "1", alice, Duration.ofHours(1), true);
+        assertThat(response("/validate", podReview("u-moved-before", "shop", image("gate/moved:1"))).get("allowed").asBoolean()).isTrue();
+        Descriptor now = push("base", "gate/moved:1");
+        JsonNode r = response("/mutate", podReview("u-moved", "shop", image("gate/moved:1")));
+        assertThat(r.get("allowed").asBoolean()).isFalse();
+        assertThat(r.has("patch")).isFalse();
+        assertThat(r.at("/status/message").asText()).contains(now.digest().toString());
+    }
+
+    @Test
+    void anExpiredAttestationOrAFailedVerdictIsDenied() throws Exception {
+        validated("app", "gate/old", "1", alice, Duration.ofHours(48), true);
+        JsonNode old = response("/validate", podReview("u-old", "shop", image("gate/old:1")));
+        assertThat(old.get("allowed").asBoolean()).isFalse();
+        assertThat(old.at("/status/message").asText()).contains("attestation vuln");
+
+        validated("app", "gate/failed", "1", alice, Duration.ofHours(1), false);
+        JsonNode failed = response("/validate", podReview("u-failed", "shop", image("gate/failed:1")));
+        assertThat(failed.get("allowed").asBoolean()).isFalse();
+        assertThat(failed.at("/status/message").asText()).contains("failed its policy");
+
+        validated("app", "gate/mallory", "1", mallory, Duration.ofHours(1), true);
+        JsonNode wrongKey = response("/validate", podReview("u-mallory", "shop", image("gate/mallory:1")));
+        assertThat(wrongKey.get("allowed").asBoolean()).isFalse();
+    }
+
+    @Test
+    void aBodyThatIsNotAnAdmissionReviewIsABadRequestNamingTheField() throws Exception {
+        HttpResponse<String> notJson = post(https, "/validate", "hello".getBytes(StandardCharsets.UTF_8));
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(notJson.body()).contains("body");
+        HttpResponse<String> noUid = post(https, "/mutate",
+                "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{}}".getBytes(StandardCharsets.UTF_8));
+        assertThat(noUid.statusCode()).isEqualTo(400);
+        assertThat(noUid.body()).contains("request.uid");
+        HttpResponse<String> v1beta1 = post(https, "/validate",
+                "{\"apiVersion\":\"admission.k8s.io/v1beta1\",\"kind\":\"AdmissionReview\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(v1beta1.statusCode()).isEqualTo(400);
+        assertThat(v1beta1.body()).contains("apiVersion");
+    }
+
+    @Test
+    void withTheRegistryStoppedUncachedImagesAreDeniedWithinTheDeadlineAndCachedPassesAdmitted() throws Exception {
+        Descriptor cached = validated("app", "gate/cached", "1", alice, Duration.ofHours(1), true);
+        validated("app", "gate/uncached", "1", alice, Duration.ofHours(1), true);
+        assertThat(response("/validate", podReview("u-warm", "shop", image("gate/cached:1"))).get("allowed").asBoolean()).isTrue();
+        registry.stop();
+        try {
+            long started = System.nanoTime();
+            JsonNode uncached = response("/validate", podReview("u-down", "shop", image("gate/uncached:1")));
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertThat(uncached.get("allowed").asBoolean()).isFalse();
+            assertThat(uncached.at("/status/message").asText()).contains("registry could not be reached");
+            assertThat(millis).as("answered before the 2 s internal deadline, with margin").isLessThan(2500);
+
+            JsonNode warm = response("/mutate", podReview("u-down-cached", "shop", image("gate/cached:1")));
+            assertThat(warm.get("allowed").asBoolean()).as(warm.toString()).isTrue();
+            JsonNode patch = JSON.readTree(Base64.getDecoder().decode(warm.get("patch").asText()));
+            assertThat(patch.get(0).get("value").asText()).endsWith("@" + cached.digest());
+        } finally {
+            registry.restart();
+        }
+        // the outage was not remembered as a verdict
+        assertThat(response("/validate", podReview("u-up", "shop", image("gate/uncached:1"))).get("allowed").asBoolean()).isTrue();
+    }
+
+    @Test
+    void theCertificateIsReloadedWhenItsFilesChange() throws Exception {
+        Path oldCa = dir.resolve("old-ca.crt");
+        Files.copy(certs.caCertificate(), oldCa);
+        int before = server.certificateReloads();
+        certs.write(ServingCertificates.issue(new ServiceIdentity("localhost", "test"), Duration.ofDays(1), Instant.now()), true);
+        long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (server.certificateReloads() == before && System.nanoTime() < until) {
+            Thread.sleep(100);
+        }
+        assertThat(server.certificateReloads()).isGreaterThan(before);
+        HttpClient newTrust = trusting(certs.caCertificate());
+        assertThat(post(newTrust, "/validate", "x".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(400);
+        // a fresh client (no pooled connection) trusting only the old CA now fails the handshake
+        HttpClient oldTrust = trusting(oldCa);
+        assertThatThrownBy(() -> post(oldTrust, "/validate", "x".getBytes(StandardCharsets.UTF_8))).isInstanceOf(IOException.class);
+        https = newTrust;
+    }
+
+    static JsonNode logLine(String uid) throws IOException {
+        for (String line : LOG.toString(StandardCharsets.UTF_8).split("\n")) {
+            JsonNode n = JSON.readTree(line);
+            if (uid.equals(n.path("uid").asText())) {
+                return n;
+            }
+        }
+        throw new AssertionError("no log line for " + uid + " in " + LOG.toString(StandardCharsets.UTF_8));
+    }
+}
