@@ -170,7 +170,21 @@ public final class CosignStore {
                     return;
                 }
                 added.stream().filter(d -> !layers.contains(d)).forEach(layers::add);
-                write(repository, subject, kind, layers);
+                try {
+                    write(repository, subject, kind, layers);
+                } catch (RegistryException e) {
+                    if (e.status() != 400) {
+                        throw e;
+                    }
+                    // "blob unknown": a concurrent upload of the same blob (the shared config, from another process)
+                    // can leave it briefly unlinked; make sure every blob is there, then write once more
+                    configPushed.remove(repository.name());
+                    pushConfig(repository);
+                    for (NewLayer n : additions) {
+                        client.pushBlob(repository, Digest.sha256(n.content()), n.content().length, () -> new ByteArrayInputStream(n.content()));
+                    }
+                    write(repository, subject, kind, layers);
+                }
                 // another machine may have read before our write and write after it
                 Thread.sleep(ThreadLocalRandom.current().nextLong(1, 4));
                 now = current(repository, subject.digest(), kind);
@@ -188,11 +202,17 @@ public final class CosignStore {
                 + " the new " + kind.name().toLowerCase() + " was not kept after " + ATTEMPTS + " attempts");
     }
 
+    /** Once per repository and process, whichever append asks first; the others wait for that upload. */
     private void pushConfig(ImageReference repository) {
-        if (!configPushed.contains(repository.name())) {
-            // asked first: a repository signed before has it, and an upload is the registry's slowest request
-            client.pushBlob(repository, CONFIG_DIGEST, CONFIG.length, () -> new ByteArrayInputStream(CONFIG));
-            configPushed.add(repository.name());
+        if (configPushed.contains(repository.name())) {
+            return;
+        }
+        synchronized (configPushed) {
+            if (!configPushed.contains(repository.name())) {
+                // asked first: a repository signed before has it, and an upload is the registry's slowest request
+                client.pushBlob(repository, CONFIG_DIGEST, CONFIG.length, () -> new ByteArrayInputStream(CONFIG));
+                configPushed.add(repository.name());
+            }
         }
     }
 

@@ -56,6 +56,12 @@ public final class AdmissionServer implements AutoCloseable {
      */
     public AdmissionServer(ServerConfig config, ClusterLookups cluster, Supplier<CredentialStore> ownCredentials, Path lockDirectory,
             Clock clock, PrintStream decisionLog) {
+        this(config, cluster, ownCredentials, lockDirectory, clock, decisionLog, routes -> { });
+    }
+
+    /** Test hook: {@code extraRoutes} mounts more routes on the same Javalin and TLS connector (the benchmark's no-op baseline). */
+    AdmissionServer(ServerConfig config, ClusterLookups cluster, Supplier<CredentialStore> ownCredentials, Path lockDirectory,
+            Clock clock, PrintStream decisionLog, Consumer<io.javalin.config.RoutesConfig> extraRoutes) {
         this.config = config;
         this.policy = AdmissionPolicy.read(config.policyFile());
         this.cluster = cluster;
@@ -85,6 +91,7 @@ public final class AdmissionServer implements AutoCloseable {
             c.routes.post("/mutate", ctx -> review(ctx, true));
             c.routes.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok\n"));
             c.routes.get("/metrics", ctx -> ctx.contentType(metrics.contentType()).result(metrics.scrape()));
+            extraRoutes.accept(c.routes);
         });
     }
 

@@ -77,11 +77,11 @@ public record ServerConfig(Path file, String host, int port, Path certFile, Path
             throw error(file, "tls", "required: certFile and keyFile (the API server only calls webhooks over HTTPS)");
         }
         known(file, tls, "tls.", TLS);
-        Path cert = path(file, required(file, tls, "certFile", "tls."));
-        Path key = path(file, required(file, tls, "keyFile", "tls."));
+        Path cert = existing(file, "tls.certFile", path(file, required(file, tls, "certFile", "tls.")));
+        Path key = existing(file, "tls.keyFile", path(file, required(file, tls, "keyFile", "tls.")));
         Duration check = duration(file, tls, "checkInterval", "tls.", Duration.ofSeconds(10));
 
-        Path policy = path(file, required(file, root, "policy", ""));
+        Path policy = existing(file, "policy", path(file, required(file, root, "policy", "")));
         Duration ttl = duration(file, root, "cacheTtl", "", Duration.ofMinutes(5));
         Duration negative = duration(file, root, "negativeCacheTtl", "", Duration.ofSeconds(30));
         JsonNode deadlineNode = root.get("deadlineMillis");
@@ -105,7 +105,8 @@ public record ServerConfig(Path file, String host, int port, Path certFile, Path
             }
             known(file, reg, "registry.", REGISTRY);
             List<String> insecure = strings(file, reg, "insecure", "registry.");
-            List<Path> cas = strings(file, reg, "caCertificates", "registry.").stream().map(s -> path(file, s)).toList();
+            List<Path> cas = strings(file, reg, "caCertificates", "registry.").stream()
+                    .map(s -> existing(file, "registry.caCertificates", path(file, s))).toList();
             Duration timeout = duration(file, reg, "timeout", "registry.", Duration.ofSeconds(3));
             JsonNode attempts = reg.get("attempts");
             int n = 2;
@@ -185,6 +186,14 @@ public record ServerConfig(Path file, String host, int port, Path certFile, Path
             out.add(e.textValue());
         });
         return out;
+    }
+
+    /** A file the configuration names must be there when it is read, so the error names the key, not a loader. */
+    private static Path existing(Path file, String key, Path p) {
+        if (!java.nio.file.Files.isRegularFile(p)) {
+            throw error(file, key, p + (java.nio.file.Files.exists(p) ? " is not a file" : " does not exist"));
+        }
+        return p;
     }
 
     /** Relative paths are relative to the configuration file, as the policy's key paths are to the policy. */
