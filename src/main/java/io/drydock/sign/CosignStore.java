@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Signatures and attestations where cosign keeps them: one OCI manifest per image digest at the tag
@@ -185,8 +184,7 @@ public final class CosignStore {
                     }
                     write(repository, subject, kind, layers);
                 }
-                // another machine may have read before our write and write after it
-                Thread.sleep(ThreadLocalRandom.current().nextLong(1, 4));
+                // another machine may have read before our write and written after it: ours must be in what the tag holds
                 now = current(repository, subject.digest(), kind);
                 if (now.map(m -> m.layers().containsAll(added)).orElse(false)) {
                     return;
