@@ -67,8 +67,12 @@ final class ValidateCommand implements Callable<Integer> {
                 : target.signable().subList(1, target.signable().size());
         ObjectMapper json = new ObjectMapper();
         Map<Descriptor, Map<String, JsonNode>> attestations = new LinkedHashMap<>();
+        Map<Descriptor, Signer.Prepared> prepared = new LinkedHashMap<>();
         boolean passed = true;
         for (Descriptor platform : platforms) {
+            // upload sessions for the signature and the three attestations open while the scan runs
+            java.util.concurrent.CompletableFuture<Signer.Prepared> sessions =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> signer.prepare(target.ref(), 3));
             String pinned = target.ref().name() + "@" + platform.digest();
             PolicyCommand.Checked checked = PolicyCommand.check(options, pinned, policyFile, base, maxAge, err, clock);
             Verdict verdict = checked.verdict();
@@ -81,6 +85,7 @@ final class ValidateCommand implements Callable<Integer> {
             predicates.put(Attestations.SBOM.predicateType, json.readTree(new CycloneDxWriter().write(checked.opened().target().inventory())));
             predicates.put(Attestations.VERDICT.predicateType, VerdictJson.predicate(verdict));
             attestations.put(platform, predicates);
+            prepared.put(platform, sessions.join());
         }
         if (!passed) {
             out.println("FAILED: " + target.ref().name() + "@" + target.top().digest() + " does not pass " + policyFile.getFileName()
@@ -90,7 +95,7 @@ final class ValidateCommand implements Callable<Integer> {
         }
         List<Descriptor> signed = new ArrayList<>();
         for (Map.Entry<Descriptor, Map<String, JsonNode>> e : attestations.entrySet()) {
-            signer.signAndAttest(target.ref(), e.getKey(), e.getValue());
+            signer.signAndAttest(target.ref(), e.getKey(), e.getValue(), prepared.get(e.getKey()));
             signed.add(e.getKey());
         }
         if (target.signable().size() > 1) {

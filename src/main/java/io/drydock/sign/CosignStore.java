@@ -142,20 +142,58 @@ public final class CosignStore {
     }
 
     /**
+     * Opens upload sessions for layers to come, and makes sure the shared config is there: work that needs no
+     * content, done while the caller is still scanning, so that signing afterwards only sends the bytes.
+     */
+    public List<String> openSessions(ImageReference repository, int count) {
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<String>> opened = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                opened.add(pool.submit(() -> client.startUpload(repository)));
+            }
+            var config = pool.submit(() -> pushConfig(repository));
+            List<String> sessions = new ArrayList<>();
+            for (var o : opened) {
+                sessions.add(o.get());
+            }
+            config.get();
+            return sessions;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new DrydockException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DrydockException("interrupted while preparing uploads to " + repository.name());
+        }
+    }
+
+    /**
      * Appends layers in one write (several attestations of one validation go together). Under the lock, the
      * uploads and the read of what the tag holds run together: they do not depend on each other, and on a
      * registry an upload costs two round trips.
      */
     public void append(ImageReference repository, Descriptor subject, Kind kind, List<NewLayer> additions) {
+        append(repository, subject, kind, additions, List.of());
+    }
+
+    /** As {@link #append(ImageReference, Descriptor, Kind, List)}, sending the layers through sessions opened earlier. */
+    public void append(ImageReference repository, Descriptor subject, Kind kind, List<NewLayer> additions, List<String> sessions) {
         List<Descriptor> added = additions.stream().map(NewLayer::descriptor).toList();
         Path lockFile = locks.resolve(Digest.sha256((repository.name() + "\n" + kind.tag(subject.digest()))
                 .getBytes(StandardCharsets.UTF_8)).hex() + ".lock");
         try (HostLock ignored = HostLock.acquire(lockFile);
              var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             List<java.util.concurrent.Future<?>> uploads = new ArrayList<>();
-            for (NewLayer n : additions) {
-                uploads.add(pool.submit(() -> client.uploadBlob(repository, Digest.sha256(n.content()), n.content().length,
-                        () -> new ByteArrayInputStream(n.content()))));
+            for (int i = 0; i < additions.size(); i++) {
+                NewLayer n = additions.get(i);
+                String session = i < sessions.size() ? sessions.get(i) : null;
+                uploads.add(pool.submit(() -> {
+                    if (session == null) {
+                        client.uploadBlob(repository, Digest.sha256(n.content()), n.content().length, () -> new ByteArrayInputStream(n.content()));
+                    } else {
+                        client.uploadBlob(repository, session, Digest.sha256(n.content()), n.content().length,
+                                () -> new ByteArrayInputStream(n.content()));
+                    }
+                }));
             }
             uploads.add(pool.submit(() -> pushConfig(repository)));
             var firstRead = pool.submit(() -> current(repository, subject.digest(), kind));

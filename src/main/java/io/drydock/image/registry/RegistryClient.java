@@ -280,8 +280,25 @@ public final class RegistryClient {
      * attestation) the question costs a round trip and the answer is always no.
      */
     public void uploadBlob(ImageReference ref, Digest digest, long size, Supplier<InputStream> content) {
-        String location = startUpload(ref);
-        completeUpload(ref, location, digest, size, content);
+        uploadBlob(ref, startUpload(ref), digest, size, content);
+    }
+
+    /**
+     * Opens an upload session; its content comes later through {@link #uploadBlob(ImageReference, String, Digest,
+     * long, Supplier)}. The session takes a round trip and needs no content, so a caller that knows it will upload
+     * opens it early, while other work runs.
+     */
+    public String startUpload(ImageReference ref) {
+        HttpResponse<InputStream> r = send(post(ref, "/blobs/uploads/", new byte[0]).push());
+        closeQuietly(r.body());
+        if (r.statusCode() != 202) expectOk(r, ref, "upload start");
+        return resolveLocation(ref, r.headers().firstValue("Location")
+                .orElseThrow(() -> new DrydockException("registry " + ref.registry() + " started an upload without a Location")));
+    }
+
+    /** Completes an upload session opened with {@link #startUpload}. */
+    public void uploadBlob(ImageReference ref, String session, Digest digest, long size, Supplier<InputStream> content) {
+        completeUpload(ref, session, digest, size, content);
     }
 
     /**
@@ -304,13 +321,6 @@ public final class RegistryClient {
         return false;
     }
 
-    private String startUpload(ImageReference ref) {
-        HttpResponse<InputStream> r = send(post(ref, "/blobs/uploads/", new byte[0]).push());
-        closeQuietly(r.body());
-        if (r.statusCode() != 202) expectOk(r, ref, "upload start");
-        return resolveLocation(ref, r.headers().firstValue("Location")
-                .orElseThrow(() -> new DrydockException("registry " + ref.registry() + " started an upload without a Location")));
-    }
 
     private void completeUpload(ImageReference ref, String location, Digest digest, long size, Supplier<InputStream> content) {
         long chunk = options.chunkSize();
