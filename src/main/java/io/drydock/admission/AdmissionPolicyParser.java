@@ -10,7 +10,6 @@ import io.drydock.sign.SigningKeys;
 import io.drydock.sign.Verifier;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -51,25 +50,25 @@ final class AdmissionPolicyParser {
     private AdmissionPolicy parse(byte[] bytes) {
         JsonNode root = yaml.parse(bytes);
         if (root == null || root.isMissingNode() || root.isNull()) {
-            throw error("", "the file is empty; an admission policy starts with apiVersion: " + AdmissionPolicy.API_VERSION);
+            throw yaml.error("", "the file is empty; an admission policy starts with apiVersion: " + AdmissionPolicy.API_VERSION);
         }
         if (!root.isObject()) {
-            throw error("", "an admission policy is a map with apiVersion, kind, rules and default");
+            throw yaml.error("", "an admission policy is a map with apiVersion, kind, rules and default");
         }
         // the version first: a newer format's keys are better explained by its version than called unknown
-        String apiVersion = requiredText(root, "", "apiVersion");
+        String apiVersion = yaml.requiredText(root, "", "apiVersion");
         if (!apiVersion.equals(AdmissionPolicy.API_VERSION)) {
-            throw error("apiVersion", "'" + apiVersion + "' is not supported; this version of Drydock reads " + AdmissionPolicy.API_VERSION);
+            throw yaml.error("apiVersion", "'" + apiVersion + "' is not supported; this version of Drydock reads " + AdmissionPolicy.API_VERSION);
         }
-        String kind = requiredText(root, "", "kind");
+        String kind = yaml.requiredText(root, "", "kind");
         if (!kind.equals(AdmissionPolicy.KIND)) {
-            throw error("kind", "'" + kind + "' is not " + AdmissionPolicy.KIND);
+            throw yaml.error("kind", "'" + kind + "' is not " + AdmissionPolicy.KIND);
         }
         onlyKnownKeys(root, "", TOP_KEYS);
-        String drydockNamespace = text(root, "", "drydockNamespace");
+        String drydockNamespace = yaml.text(root, "", "drydockNamespace");
         JsonNode defaultNode = root.get("default");
         if (defaultNode == null || defaultNode.isNull()) {
-            throw error("default", "missing; the rule for images no other rule matches must be written out");
+            throw yaml.error("default", "missing; the rule for images no other rule matches must be written out");
         }
         List<AdmissionPolicy.ImageRule> rules = new ArrayList<>();
         int n = 0;
@@ -84,38 +83,38 @@ final class AdmissionPolicyParser {
 
     private AdmissionPolicy.ImageRule rule(JsonNode r, String where, boolean isDefault) {
         if (!r.isObject()) {
-            throw error(where, "must be a map with images, keys and mode");
+            throw yaml.error(where, "must be a map with images, keys and mode");
         }
         onlyKnownKeys(r, where, isDefault ? RULE_KEYS.subList(1, RULE_KEYS.size()) : RULE_KEYS);
         List<ImagePattern> images = null;
         if (!isDefault) {
             images = patterns(r.get("images"), where + ".images");
             if (images.isEmpty()) {
-                throw error(where + ".images", "required: the image patterns this rule is for");
+                throw yaml.error(where + ".images", "required: the image patterns this rule is for");
             }
         }
         List<Verifier.TrustedKey> keys = new ArrayList<>();
         List<String> keyPaths = texts(r.get("keys"), where + ".keys", Function.identity());
         if (keyPaths.isEmpty()) {
-            throw error(where + ".keys", "required: the public keys that may sign (an image nobody may sign cannot be verified)");
+            throw yaml.error(where + ".keys", "required: the public keys that may sign (an image nobody may sign cannot be verified)");
         }
         for (int i = 0; i < keyPaths.size(); i++) {
             Path key = resolve(keyPaths.get(i));
             try {
                 keys.add(new Verifier.TrustedKey(keyPaths.get(i), SigningKeys.readPublic(key)));
             } catch (DrydockException bad) {
-                throw error(where + ".keys[" + i + "]", bad.getMessage());
+                throw yaml.error(where + ".keys[" + i + "]", bad.getMessage());
             }
         }
         int threshold = 1;
         JsonNode t = r.get("threshold");
         if (t != null && !t.isNull()) {
             if (!t.isIntegralNumber()) {
-                throw error(where + ".threshold", "must be a whole number, not " + show(t));
+                throw yaml.error(where + ".threshold", "must be a whole number, not " + StrictYaml.show(t));
             }
             threshold = t.intValue();
             if (threshold < 1 || threshold > keys.size()) {
-                throw error(where + ".threshold", threshold + " is not between 1 and the number of keys (" + keys.size() + ")");
+                throw yaml.error(where + ".threshold", threshold + " is not between 1 and the number of keys (" + keys.size() + ")");
             }
         }
         Set<Attestations> attestations = EnumSet.noneOf(Attestations.class);
@@ -128,14 +127,14 @@ final class AdmissionPolicyParser {
         Duration maxAge = null;
         JsonNode age = r.get("maxAge");
         if (age != null && age.isNumber()) {
-            throw error(where + ".maxAge", age.asText() + " has no unit; write e.g. " + age.asText() + "h or " + age.asText() + "d");
+            throw yaml.error(where + ".maxAge", age.asText() + " has no unit; write e.g. " + age.asText() + "h or " + age.asText() + "d");
         }
-        String ageText = text(r, where, "maxAge");
+        String ageText = yaml.text(r, where, "maxAge");
         if (ageText != null) {
-            maxAge = convert(ageText, where + ".maxAge", PolicyDuration::parse);
+            maxAge = yaml.convert(ageText, where + ".maxAge", PolicyDuration::parse);
         }
-        String modeText = text(r, where, "mode");
-        AdmissionMode mode = modeText == null ? AdmissionMode.ENFORCE : convert(modeText, where + ".mode", AdmissionMode::parse);
+        String modeText = yaml.text(r, where, "mode");
+        AdmissionMode mode = modeText == null ? AdmissionMode.ENFORCE : yaml.convert(modeText, where + ".mode", AdmissionMode::parse);
         return new AdmissionPolicy.ImageRule(where, images, keys, threshold, attestations, maxAge, requirePassingVerdict, mode);
     }
 
@@ -145,13 +144,13 @@ final class AdmissionPolicyParser {
         for (JsonNode k : list(node, "podSpecKinds")) {
             String where = "podSpecKinds[" + n++ + "]";
             if (!k.isObject()) {
-                throw error(where, "must be a map with group, kind and podSpec");
+                throw yaml.error(where, "must be a map with group, kind and podSpec");
             }
             onlyKnownKeys(k, where, KIND_KEYS);
-            String group = text(k, where, "group");
-            String kind = requiredText(k, where, "kind");
-            String pointer = requiredText(k, where, "podSpec");
-            out.add(convert(pointer, where + ".podSpec", p -> new PodSpecLocation(group, kind, p)));
+            String group = yaml.text(k, where, "group");
+            String kind = yaml.requiredText(k, where, "kind");
+            String pointer = yaml.requiredText(k, where, "podSpec");
+            out.add(yaml.convert(pointer, where + ".podSpec", p -> new PodSpecLocation(group, kind, p)));
         }
         return out;
     }
@@ -162,17 +161,17 @@ final class AdmissionPolicyParser {
             return out;
         }
         if (!node.isObject()) {
-            throw error("namespaces", "must be a map of namespace name to its settings");
+            throw yaml.error("namespaces", "must be a map of namespace name to its settings");
         }
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             String where = "namespaces." + e.getKey();
             JsonNode s = e.getValue();
             if (!s.isObject()) {
-                throw error(where, "must be a map with mode and/or pinning");
+                throw yaml.error(where, "must be a map with mode and/or pinning");
             }
             onlyKnownKeys(s, where, NAMESPACE_KEYS);
-            String modeText = text(s, where, "mode");
-            AdmissionMode mode = modeText == null ? null : convert(modeText, where + ".mode", AdmissionMode::parse);
+            String modeText = yaml.text(s, where, "mode");
+            AdmissionMode mode = modeText == null ? null : yaml.convert(modeText, where + ".mode", AdmissionMode::parse);
             Boolean pinning = s.has("pinning") && !s.get("pinning").isNull() ? bool(s, where, "pinning", true) : null;
             out.put(e.getKey(), new AdmissionPolicy.NamespaceSettings(mode, pinning));
         }
@@ -185,7 +184,7 @@ final class AdmissionPolicyParser {
         for (JsonNode e : list(node, "exemptions")) {
             String where = "exemptions[" + n++ + "]";
             if (!e.isObject()) {
-                throw error(where, "must be a map with namespaceSelector and/or images, reason and expires");
+                throw yaml.error(where, "must be a map with namespaceSelector and/or images, reason and expires");
             }
             onlyKnownKeys(e, where, EXEMPTION_KEYS);
             Map<String, String> labels = null;
@@ -193,36 +192,36 @@ final class AdmissionPolicyParser {
             if (selector != null && !selector.isNull()) {
                 String sw = where + ".namespaceSelector";
                 if (!selector.isObject()) {
-                    throw error(sw, "must be a map with matchLabels");
+                    throw yaml.error(sw, "must be a map with matchLabels");
                 }
                 onlyKnownKeys(selector, sw, SELECTOR_KEYS);
                 labels = matchLabels(selector.get("matchLabels"), sw + ".matchLabels");
             }
             List<ImagePattern> images = e.has("images") && !e.get("images").isNull() ? patterns(e.get("images"), where + ".images") : null;
             if (images != null && images.isEmpty()) {
-                throw error(where + ".images", "must name at least one image pattern");
+                throw yaml.error(where + ".images", "must name at least one image pattern");
             }
             if (labels == null && images == null) {
-                throw error(where, "needs namespaceSelector or images: an exemption for everything would switch the gate off");
+                throw yaml.error(where, "needs namespaceSelector or images: an exemption for everything would switch the gate off");
             }
-            String reason = requiredText(e, where, "reason");
-            String expires = requiredText(e, where, "expires");
-            out.add(new AdmissionPolicy.Exemption(where, labels, images, reason, date(expires, where + ".expires")));
+            String reason = yaml.requiredText(e, where, "reason");
+            String expires = yaml.requiredText(e, where, "expires");
+            out.add(new AdmissionPolicy.Exemption(where, labels, images, reason, yaml.date(expires, where + ".expires")));
         }
         return out;
     }
 
     private Map<String, String> matchLabels(JsonNode node, String where) {
         if (node == null || node.isNull()) {
-            throw error(where, "required");
+            throw yaml.error(where, "required");
         }
         if (!node.isObject() || node.isEmpty()) {
-            throw error(where, "must be a non-empty map of label to value (an empty selector would select every namespace)");
+            throw yaml.error(where, "must be a non-empty map of label to value (an empty selector would select every namespace)");
         }
         Map<String, String> labels = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (!e.getValue().isValueNode() || e.getValue().isNull()) {
-                throw error(where + "." + e.getKey(), "must be a single value, not " + show(e.getValue()));
+                throw yaml.error(where + "." + e.getKey(), "must be a single value, not " + StrictYaml.show(e.getValue()));
             }
             labels.put(e.getKey(), e.getValue().asText());
         }
@@ -232,7 +231,7 @@ final class AdmissionPolicyParser {
     /** One pattern or a list of them. */
     private List<ImagePattern> patterns(JsonNode node, String where) {
         if (node != null && node.isTextual()) {
-            return List.of(convert(node.textValue(), where, ImagePattern::parse));
+            return List.of(yaml.convert(node.textValue(), where, ImagePattern::parse));
         }
         return texts(node, where, ImagePattern::parse);
     }
@@ -249,7 +248,7 @@ final class AdmissionPolicyParser {
             return List.of();
         }
         if (!node.isArray()) {
-            throw error(where, "must be a list, not " + show(node));
+            throw yaml.error(where, "must be a list, not " + StrictYaml.show(node));
         }
         List<JsonNode> out = new ArrayList<>();
         node.forEach(out::add);
@@ -263,9 +262,9 @@ final class AdmissionPolicyParser {
         for (JsonNode v : list(node, where)) {
             String at = where + "[" + i++ + "]";
             if (!v.isValueNode() || v.isNull() || v.asText().isBlank()) {
-                throw error(at, "must be a non-empty string, not " + show(v));
+                throw yaml.error(at, "must be a non-empty string, not " + StrictYaml.show(v));
             }
-            out.add(convert(v.asText().strip(), at, convert));
+            out.add(yaml.convert(v.asText().strip(), at, convert));
         }
         return out;
     }
@@ -276,7 +275,7 @@ final class AdmissionPolicyParser {
             return absent;
         }
         if (!v.isBoolean()) {
-            throw error(join(where, key), "must be true or false, not " + show(v));
+            throw yaml.error(StrictYaml.join(where, key), "must be true or false, not " + StrictYaml.show(v));
         }
         return v.booleanValue();
     }
@@ -284,36 +283,8 @@ final class AdmissionPolicyParser {
     private void onlyKnownKeys(JsonNode map, String where, List<String> allowed) {
         for (Map.Entry<String, JsonNode> e : map.properties()) {
             if (!allowed.contains(e.getKey())) {
-                throw error(join(where, e.getKey()), "unknown key (allowed: " + String.join(", ", allowed) + ")");
+                throw yaml.error(StrictYaml.join(where, e.getKey()), "unknown key (allowed: " + String.join(", ", allowed) + ")");
             }
         }
-    }
-
-    private LocalDate date(String text, String where) {
-        return yaml.date(text, where);
-    }
-
-    private <T> T convert(String text, String where, Function<String, T> convert) {
-        return yaml.convert(text, where, convert);
-    }
-
-    private String requiredText(JsonNode map, String where, String key) {
-        return yaml.requiredText(map, where, key);
-    }
-
-    private String text(JsonNode map, String where, String key) {
-        return yaml.text(map, where, key);
-    }
-
-    private static String join(String where, String key) {
-        return StrictYaml.join(where, key);
-    }
-
-    private static String show(JsonNode v) {
-        return StrictYaml.show(v);
-    }
-
-    private DrydockException error(String where, String message) {
-        return yaml.error(where, message);
     }
 }

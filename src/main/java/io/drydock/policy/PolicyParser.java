@@ -1,11 +1,9 @@
 package io.drydock.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.drydock.DrydockException;
 import io.drydock.image.Digest;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,29 +41,29 @@ final class PolicyParser {
     private Policy parse(byte[] bytes) {
         JsonNode root = yaml.parse(bytes);
         if (root == null || root.isMissingNode() || root.isNull()) {
-            throw error("", "the file is empty; a policy starts with apiVersion: " + Policy.API_VERSION);
+            throw yaml.error("", "the file is empty; a policy starts with apiVersion: " + Policy.API_VERSION);
         }
         if (!root.isObject()) {
-            throw error("", "a policy is a map with apiVersion, kind, name and rules");
+            throw yaml.error("", "a policy is a map with apiVersion, kind, name and rules");
         }
         // the version first: a newer format's keys are better explained by its version than called unknown
-        String apiVersion = requiredText(root, "", "apiVersion");
+        String apiVersion = yaml.requiredText(root, "", "apiVersion");
         if (!apiVersion.equals(Policy.API_VERSION)) {
-            throw error("apiVersion", "'" + apiVersion + "' is not supported; this version of Drydock reads "
+            throw yaml.error("apiVersion", "'" + apiVersion + "' is not supported; this version of Drydock reads "
                     + Policy.API_VERSION);
         }
-        String kind = requiredText(root, "", "kind");
+        String kind = yaml.requiredText(root, "", "kind");
         if (!kind.equals(Policy.KIND)) {
-            throw error("kind", "'" + kind + "' is not " + Policy.KIND);
+            throw yaml.error("kind", "'" + kind + "' is not " + Policy.KIND);
         }
         onlyKnownKeys(root, "", TOP_KEYS);
-        String name = requiredText(root, "", "name");
+        String name = yaml.requiredText(root, "", "name");
         JsonNode rules = root.get("rules");
         if (rules == null || rules.isNull()) {
-            throw error("rules", "missing; a policy without rules would pass every image (write rules: {} if that is meant)");
+            throw yaml.error("rules", "missing; a policy without rules would pass every image (write rules: {} if that is meant)");
         }
         if (!rules.isObject()) {
-            throw error("rules", "must be a map of rules");
+            throw yaml.error("rules", "must be a map of rules");
         }
         return new Policy(name, file, Digest.sha256(bytes).toString(), rules(rules));
     }
@@ -83,17 +81,17 @@ final class PolicyParser {
     }
 
     private SeverityLimit severity(JsonNode rules, String key) {
-        String text = text(rules, "rules", key);
-        return text == null ? null : convert(text, "rules." + key, SeverityLimit::parse);
+        String text = yaml.text(rules, "rules", key);
+        return text == null ? null : yaml.convert(text, "rules." + key, SeverityLimit::parse);
     }
 
     private Duration duration(JsonNode rules, String key) {
         JsonNode v = rules.get(key);
         if (v != null && v.isNumber()) {
-            throw error("rules." + key, v.asText() + " has no unit; write e.g. " + v.asText() + "d or " + v.asText() + "h");
+            throw yaml.error("rules." + key, v.asText() + " has no unit; write e.g. " + v.asText() + "d or " + v.asText() + "h");
         }
-        String text = text(rules, "rules", key);
-        return text == null ? null : convert(text, "rules." + key, PolicyDuration::parse);
+        String text = yaml.text(rules, "rules", key);
+        return text == null ? null : yaml.convert(text, "rules." + key, PolicyDuration::parse);
     }
 
     private boolean bool(JsonNode rules, String key) {
@@ -102,7 +100,7 @@ final class PolicyParser {
             return false;
         }
         if (!v.isBoolean()) {
-            throw error("rules." + key, "must be true or false, not " + show(v));
+            throw yaml.error("rules." + key, "must be true or false, not " + StrictYaml.show(v));
         }
         return v.booleanValue();
     }
@@ -112,7 +110,7 @@ final class PolicyParser {
             return List.of();
         }
         if (!list.isArray()) {
-            throw error("rules.allow", "must be a list of entries with id, reason and expires");
+            throw yaml.error("rules.allow", "must be a list of entries with id, reason and expires");
         }
         List<Rules.AllowEntry> entries = new ArrayList<>();
         int n = 0;
@@ -120,13 +118,13 @@ final class PolicyParser {
             n++;
             String where = "rules.allow entry " + n;
             if (!e.isObject()) {
-                throw error(where, "must be a map with id, reason and expires");
+                throw yaml.error(where, "must be a map with id, reason and expires");
             }
             onlyKnownKeys(e, where, ALLOW_KEYS);
-            String id = requiredText(e, where, "id");
-            String reason = requiredText(e, where, "reason");
-            String expires = text(e, where, "expires");
-            entries.add(new Rules.AllowEntry(n, id, reason, expires == null ? null : date(expires, join(where, "expires"))));
+            String id = yaml.requiredText(e, where, "id");
+            String reason = yaml.requiredText(e, where, "reason");
+            String expires = yaml.text(e, where, "expires");
+            entries.add(new Rules.AllowEntry(n, id, reason, expires == null ? null : yaml.date(expires, StrictYaml.join(where, "expires"))));
         }
         return entries;
     }
@@ -141,16 +139,16 @@ final class PolicyParser {
             return textList(node, where, label -> new Rules.RequiredLabel(label, null));
         }
         if (!node.isObject()) {
-            throw error(where, "must be a list of label names, or a map of label name to regex");
+            throw yaml.error(where, "must be a list of label names, or a map of label name to regex");
         }
         List<Rules.RequiredLabel> labels = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : node.properties()) {
-            String regex = text(node, where, e.getKey());
+            String regex = yaml.text(node, where, e.getKey());
             if (regex != null) {
                 try {
                     Pattern.compile(regex);
                 } catch (PatternSyntaxException bad) {
-                    throw error(join(where, e.getKey()), "'" + regex + "' is not a regular expression: " + bad.getDescription());
+                    throw yaml.error(StrictYaml.join(where, e.getKey()), "'" + regex + "' is not a regular expression: " + bad.getDescription());
                 }
             }
             labels.add(new Rules.RequiredLabel(e.getKey(), regex));
@@ -163,16 +161,16 @@ final class PolicyParser {
             return List.of();
         }
         if (!node.isArray()) {
-            throw error(where, "must be a list, not " + show(node));
+            throw yaml.error(where, "must be a list, not " + StrictYaml.show(node));
         }
         List<T> out = new ArrayList<>();
         int n = 0;
         for (JsonNode v : node) {
             n++;
             if (!v.isValueNode() || v.isNull() || v.asText().isBlank()) {
-                throw error(where + " item " + n, "must be a non-empty string, not " + show(v));
+                throw yaml.error(where + " item " + n, "must be a non-empty string, not " + StrictYaml.show(v));
             }
-            out.add(convert(v.asText().strip(), where + " item " + n, convert));
+            out.add(yaml.convert(v.asText().strip(), where + " item " + n, convert));
         }
         return out;
     }
@@ -182,36 +180,8 @@ final class PolicyParser {
         for (Map.Entry<String, JsonNode> e : map.properties()) {
             String key = e.getKey();
             if (!known.contains(key)) {
-                throw error(where, "unknown key '" + key + "' (allowed: " + String.join(", ", allowed) + ")");
+                throw yaml.error(where, "unknown key '" + key + "' (allowed: " + String.join(", ", allowed) + ")");
             }
         }
-    }
-
-    private LocalDate date(String text, String where) {
-        return yaml.date(text, where);
-    }
-
-    private <T> T convert(String text, String where, Function<String, T> convert) {
-        return yaml.convert(text, where, convert);
-    }
-
-    private String requiredText(JsonNode map, String where, String key) {
-        return yaml.requiredText(map, where, key);
-    }
-
-    private String text(JsonNode map, String where, String key) {
-        return yaml.text(map, where, key);
-    }
-
-    private static String join(String where, String key) {
-        return StrictYaml.join(where, key);
-    }
-
-    private static String show(JsonNode v) {
-        return StrictYaml.show(v);
-    }
-
-    private DrydockException error(String where, String message) {
-        return yaml.error(where, message);
     }
 }
