@@ -23,10 +23,8 @@ import io.drydock.vulndb.VulnDb;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -218,19 +216,7 @@ final class ScanCommand implements Callable<Integer> {
             out.flush();
             return;
         }
-        Path dir = output.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".drydock-report-", ".tmp");
-        try {
-            Files.writeString(tmp, body, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        io.drydock.cache.AtomicFile.replace(output, body.getBytes(StandardCharsets.UTF_8));
     }
 
     private picocli.CommandLine.ParameterException usage(String message) {

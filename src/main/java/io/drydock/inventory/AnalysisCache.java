@@ -6,12 +6,9 @@ import io.drydock.image.Digest;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Per-layer analyses on disk, keyed by the layer's diffID and the analyzer set, so a layer is read
@@ -49,14 +46,7 @@ public final class AnalysisCache {
     public void put(String layerKey, LayerAnalysis analysis) {
         Path f = file(layerKey, analysis.analyzerSet());
         try {
-            Files.createDirectories(f.getParent());
-            Path tmp = f.resolveSibling(".tmp-" + UUID.randomUUID());
-            Files.write(tmp, JSON.writeValueAsBytes(analysis));
-            try {
-                Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
-            }
+            io.drydock.cache.AtomicFile.replace(f, JSON.writeValueAsBytes(analysis));
         } catch (IOException e) {
             // The cache is an optimisation: failing to store only costs a re-read next time.
         }

@@ -3,16 +3,14 @@ package io.drydock.scan;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drydock.DrydockException;
+import io.drydock.cache.AtomicFile;
 import io.drydock.cache.HostLock;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The layer chains of images scanned before and of bases named with {@code --base}: an image whose leading layers
@@ -69,13 +67,7 @@ public final class KnownBases {
                 while (entries.size() > LIMIT) {
                     entries.remove(0);
                 }
-                Path tmp = file.resolveSibling(".tmp-" + UUID.randomUUID());
-                Files.write(tmp, JSON.writeValueAsBytes(entries));
-                try {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
+                AtomicFile.replace(file, JSON.writeValueAsBytes(entries));
             }
         } catch (IOException e) {
             throw new DrydockException("cannot record the known base images in " + file + ": " + e.getMessage(), e);
