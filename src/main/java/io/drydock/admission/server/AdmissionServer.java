@@ -14,6 +14,7 @@ import io.drydock.admission.ClusterLookups;
 import io.drydock.admission.PodImages;
 import io.drydock.image.registry.Credential;
 import io.drydock.image.registry.CredentialStore;
+import io.drydock.image.registry.HostBackoff;
 import io.drydock.image.registry.RegistryClient;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -99,7 +100,8 @@ public final class AdmissionServer implements AutoCloseable {
         RegistryClient.Options d = RegistryClient.Options.defaults();
         // short timeouts and few attempts: a slow registry must turn into a deny before the deadline, not after it
         return new RegistryClient.Options(new HashSet<>(r.insecure()), r.timeout(), r.timeout(), r.attempts(),
-                java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(1), d.chunkSize(), r.caCertificates(), r.timeout());
+                java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(1), d.chunkSize(), r.caCertificates(), r.timeout(),
+                new HostBackoff(java.time.Clock.systemUTC(), r.backoff(), r.maxBackoff()));
     }
 
     public AdmissionServer start() {

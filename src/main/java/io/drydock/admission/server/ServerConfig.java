@@ -34,8 +34,11 @@ public record ServerConfig(Path file, String host, int port, Path certFile, Path
      * @param caCertificates PEM files of CAs trusted for registries besides the JDK's
      * @param timeout connect and request timeout of each registry request
      * @param attempts tries per registry request, backing off on 429 and 5xx
+     * @param backoff how long a registry that still answered 429 or 5xx after those tries is left alone (unless it
+     *        said how long with {@code Retry-After}), doubling with each such answer in a row up to {@code maxBackoff}
      */
-    public record Registry(List<String> insecure, List<Path> caCertificates, Duration timeout, int attempts) {
+    public record Registry(List<String> insecure, List<Path> caCertificates, Duration timeout, int attempts, Duration backoff,
+            Duration maxBackoff) {
         public Registry {
             insecure = List.copyOf(insecure);
             caCertificates = List.copyOf(caCertificates);
@@ -46,7 +49,7 @@ public record ServerConfig(Path file, String host, int port, Path certFile, Path
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
     private static final Set<String> TOP = Set.of("listen", "tls", "policy", "cacheTtl", "negativeCacheTtl", "deadlineMillis", "registry");
     private static final Set<String> TLS = Set.of("certFile", "keyFile", "checkInterval");
-    private static final Set<String> REGISTRY = Set.of("insecure", "caCertificates", "timeout", "attempts");
+    private static final Set<String> REGISTRY = Set.of("insecure", "caCertificates", "timeout", "attempts", "backoff", "maxBackoff");
 
     public static ServerConfig read(Path file) {
         JsonNode root;
@@ -97,7 +100,7 @@ public record ServerConfig(Path file, String host, int port, Path certFile, Path
                     + " (the webhook's timeoutSeconds), or the API server gives up before the gate answers");
         }
 
-        Registry registry = new Registry(List.of(), List.of(), Duration.ofSeconds(3), 2);
+        Registry registry = new Registry(List.of(), List.of(), Duration.ofSeconds(3), 2, Duration.ofSeconds(1), Duration.ofSeconds(60));
         JsonNode reg = root.get("registry");
         if (reg != null) {
             if (!reg.isObject()) {
@@ -116,7 +119,12 @@ public record ServerConfig(Path file, String host, int port, Path certFile, Path
                 }
                 n = attempts.intValue();
             }
-            registry = new Registry(insecure, cas, timeout, n);
+            Duration backoff = duration(file, reg, "backoff", "registry.", Duration.ofSeconds(1));
+            Duration maxBackoff = duration(file, reg, "maxBackoff", "registry.", Duration.ofSeconds(60));
+            if (maxBackoff.compareTo(backoff) < 0) {
+                throw error(file, "registry.backoff", "must be at most registry.maxBackoff (" + maxBackoff + ")");
+            }
+            registry = new Registry(insecure, cas, timeout, n, backoff, maxBackoff);
         }
         return new ServerConfig(file, host, port, cert, key, check, policy, ttl, negative, Duration.ofMillis(deadlineMillis), registry);
     }

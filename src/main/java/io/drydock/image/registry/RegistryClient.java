@@ -51,10 +51,11 @@ import java.util.regex.Pattern;
 public final class RegistryClient {
     /**
      * @param caCertificates PEM files of certificate authorities to trust besides the JDK's (private registries)
+     * @param hostBackoff shared by the clients of a long-running process to stop asking a throttling registry; null for none
      */
     public record Options(Set<String> insecureRegistries, Duration connectTimeout, Duration requestTimeout,
                           int maxAttempts, Duration initialBackoff, Duration maxBackoff, long chunkSize,
-                          java.util.List<java.nio.file.Path> caCertificates, Duration readTimeout) {
+                          java.util.List<java.nio.file.Path> caCertificates, Duration readTimeout, HostBackoff hostBackoff) {
         public Options {
             insecureRegistries = Set.copyOf(insecureRegistries);
             caCertificates = java.util.List.copyOf(caCertificates);
@@ -62,29 +63,33 @@ public final class RegistryClient {
 
         public static Options defaults() {
             return new Options(Set.of(), Duration.ofSeconds(10), Duration.ofSeconds(60), 4,
-                    Duration.ofMillis(250), Duration.ofSeconds(10), 0, java.util.List.of(), Duration.ofSeconds(60));
+                    Duration.ofMillis(250), Duration.ofSeconds(10), 0, java.util.List.of(), Duration.ofSeconds(60), null);
         }
 
         public Options withInsecure(Set<String> registries) {
-            return new Options(registries, connectTimeout, requestTimeout, maxAttempts, initialBackoff, maxBackoff, chunkSize, caCertificates, readTimeout);
+            return new Options(registries, connectTimeout, requestTimeout, maxAttempts, initialBackoff, maxBackoff, chunkSize, caCertificates, readTimeout, hostBackoff);
         }
 
         public Options withRetries(int attempts, Duration backoff) {
-            return new Options(insecureRegistries, connectTimeout, requestTimeout, attempts, backoff, maxBackoff, chunkSize, caCertificates, readTimeout);
+            return new Options(insecureRegistries, connectTimeout, requestTimeout, attempts, backoff, maxBackoff, chunkSize, caCertificates, readTimeout, hostBackoff);
         }
 
         /** Uploads larger than {@code bytes} go in PATCH chunks of that size; 0 means always monolithic. */
         public Options withChunkSize(long bytes) {
-            return new Options(insecureRegistries, connectTimeout, requestTimeout, maxAttempts, initialBackoff, maxBackoff, bytes, caCertificates, readTimeout);
+            return new Options(insecureRegistries, connectTimeout, requestTimeout, maxAttempts, initialBackoff, maxBackoff, bytes, caCertificates, readTimeout, hostBackoff);
         }
 
         /** How long a response body may deliver no byte before the read fails. */
         public Options withReadTimeout(Duration idle) {
-            return new Options(insecureRegistries, connectTimeout, requestTimeout, maxAttempts, initialBackoff, maxBackoff, chunkSize, caCertificates, idle);
+            return new Options(insecureRegistries, connectTimeout, requestTimeout, maxAttempts, initialBackoff, maxBackoff, chunkSize, caCertificates, idle, hostBackoff);
+        }
+
+        public Options withHostBackoff(HostBackoff backoff) {
+            return new Options(insecureRegistries, connectTimeout, requestTimeout, maxAttempts, initialBackoff, maxBackoff, chunkSize, caCertificates, readTimeout, backoff);
         }
 
         public Options withCaCertificates(java.util.List<java.nio.file.Path> files) {
-            return new Options(insecureRegistries, connectTimeout, requestTimeout, maxAttempts, initialBackoff, maxBackoff, chunkSize, files, readTimeout);
+            return new Options(insecureRegistries, connectTimeout, requestTimeout, maxAttempts, initialBackoff, maxBackoff, chunkSize, files, readTimeout, hostBackoff);
         }
     }
 
@@ -480,6 +485,10 @@ public final class RegistryClient {
         boolean sameHost = true;
         // Each request changes scheme at most once, so HTTP and HTTPS cannot ping-pong.
         boolean schemeSwitched = false;
+        if (options.hostBackoff() != null) {
+            Optional<RegistryException> refused = options.hostBackoff().refusal(host);
+            if (refused.isPresent()) throw refused.get();
+        }
         while (true) {
             attempt++;
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
@@ -572,6 +581,9 @@ public final class RegistryClient {
                 closeQuietly(r.body());
                 sleep(backoff(attempt, retryAfter));
                 continue;
+            }
+            if (options.hostBackoff() != null && sameHost) {
+                options.hostBackoff().answered(host, status, retryAfter(r.headers().firstValue("Retry-After").orElse(null)));
             }
             return r;
         }
@@ -680,20 +692,25 @@ public final class RegistryClient {
         };
     }
 
-    private Duration backoff(int attempt, String retryAfter) {
-        if (retryAfter != null) {
+    /** A {@code Retry-After} value (seconds or an HTTP date) as a wait of at most a minute; null when absent or unreadable. */
+    static Duration retryAfter(String value) {
+        if (value == null) return null;
+        try {
+            long secs = Long.parseLong(value.trim());
+            return Duration.ofSeconds(Math.max(0, Math.min(secs, 60)));
+        } catch (NumberFormatException e) {
             try {
-                long secs = Long.parseLong(retryAfter.trim());
-                return Duration.ofSeconds(Math.min(secs, 60));
-            } catch (NumberFormatException e) {
-                try {
-                    Duration d = Duration.between(Instant.now(), ZonedDateTime.parse(retryAfter.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-                    return d.isNegative() ? Duration.ZERO : (d.compareTo(Duration.ofSeconds(60)) > 0 ? Duration.ofSeconds(60) : d);
-                } catch (RuntimeException ignored) {
-                    // fall through to exponential backoff
-                }
+                Duration d = Duration.between(Instant.now(), ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                return d.isNegative() ? Duration.ZERO : (d.compareTo(Duration.ofSeconds(60)) > 0 ? Duration.ofSeconds(60) : d);
+            } catch (RuntimeException ignored) {
+                return null;
             }
         }
+    }
+
+    private Duration backoff(int attempt, String retryAfterHeader) {
+        Duration told = retryAfter(retryAfterHeader);
+        if (told != null) return told;
         long base = options.initialBackoff().toMillis() << Math.min(attempt - 1, 10);
         long capped = Math.min(base, options.maxBackoff().toMillis());
         return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
