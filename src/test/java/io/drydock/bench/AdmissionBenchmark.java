@@ -39,16 +39,12 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -110,7 +106,6 @@ class AdmissionBenchmark {
             server = AdmissionTestServers.withNoopRoute(work.resolve("server.yaml"), work.resolve("locks"), new PrintStream(OutputStream.nullOutputStream()));
             HttpClient https = trusting(certs.caCertificate());
             URI validate = URI.create("https://localhost:" + server.port() + "/validate");
-            URI noop = URI.create("https://localhost:" + server.port() + AdmissionTestServers.NOOP_PATH);
             URI metrics = URI.create("https://localhost:" + server.port() + "/metrics");
 
             registry.push(TestImages.ociRef("app"), "bench/admit:base");
@@ -149,13 +144,13 @@ class AdmissionBenchmark {
             String[] pod = {freshSignedImage.get(), freshSignedImage.get(), freshSignedImage.get()};
             JsonNode first = review(https, validate, podReview("warm-first", pod));
             assertThat(first.get("allowed").asBoolean()).as(first.toString()).isTrue();
-            // warm-up, not measured: the JIT compiles both paths, the client opens its connections
-            Load.run(https, validate, "warmup-v", pod, RATE, 5);
-            Load.run(https, noop, "warmup-n", pod, RATE, 5);
+            // the load comes from another JVM; each run starts with 5 s of unmeasured warm-up (JIT, connections)
+            Path body = work.resolve("pod-review.json");
+            Files.write(body, podReview("UID-PLACEHOLDER", pod));
             long registryBefore = registryRequests(https, metrics);
-            Load.Result gate = Load.run(https, validate, "warm", pod, RATE, seconds);
+            Load gate = Load.run(server.port(), "/validate", certs.caCertificate(), body, seconds, 5);
             long registryAfter = registryRequests(https, metrics);
-            Load.Result baseline = Load.run(https, noop, "noop", pod, RATE, seconds);
+            Load baseline = Load.run(server.port(), AdmissionTestServers.NOOP_PATH, certs.caCertificate(), body, seconds, 5);
             System.out.println("BENCH admission warm /validate (3 containers, cached): " + gate.report());
             System.out.println("BENCH admission no-op handler, same server and TLS:    " + baseline.report());
             System.out.printf("BENCH admission warm p99 / no-op p99 = %.2f (p50 ratio %.2f); registry requests during the warm run: %d%n",
@@ -224,71 +219,40 @@ class AdmissionBenchmark {
         }
     }
 
-    /** An open-loop load generator: sends on a fixed schedule whatever the answers do, and times each from its slot. */
-    static final class Load {
-        record Result(String name, int sent, long[] nanos, int errors, String firstError, double behindMs) {
-            double pMs(double q) {
-                long[] s = nanos.clone();
-                Arrays.sort(s);
-                int idx = (int) Math.ceil(q * s.length) - 1;
-                return s[Math.max(0, Math.min(idx, s.length - 1))] / 1e6;
-            }
-
-            double p50Ms() {
-                return pMs(0.50);
-            }
-
-            double p99Ms() {
-                return pMs(0.99);
-            }
-
-            double maxMs() {
-                return Arrays.stream(nanos).max().orElse(0) / 1e6;
-            }
-
-            String report() {
-                return String.format("%d requests at %d/s: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms, errors %d"
-                        + " (sender at most %.2f ms behind schedule)", sent, RATE, p50Ms(), p99Ms(), pMs(0.999), maxMs(), errors, behindMs);
-            }
+    /** The figures {@link LoadGenerator} printed, in microseconds. */
+    record Load(String name, int sent, int errors, long p50, long p99, long p999, long max, long behind, int connections,
+            String firstError) {
+        double p99Ms() {
+            return p99 / 1000.0;
         }
 
-        static Result run(HttpClient http, URI uri, String name, String[] images, int rate, int seconds) throws Exception {
-            int n = rate * seconds;
-            // one body, a fresh uid per request put in at send time: no 30,000 prepared requests kept alive for the GC to copy
-            String template = new String(podReview("UID-PLACEHOLDER", images), StandardCharsets.UTF_8);
-            long[] nanos = new long[n];
-            AtomicInteger errors = new AtomicInteger();
-            AtomicReference<String> firstError = new AtomicReference<>();
-            CountDownLatch done = new CountDownLatch(n);
-            long period = 1_000_000_000L / rate;
-            long start = System.nanoTime() + 20_000_000L;
-            long behind = 0;
-            for (int i = 0; i < n; i++) {
-                long slot = start + i * period;
-                long now;
-                while ((now = System.nanoTime()) < slot) {
-                    LockSupport.parkNanos(slot - now);
-                }
-                behind = Math.max(behind, now - slot);
-                int k = i;
-                HttpRequest request = post(uri, template.replace("UID-PLACEHOLDER", name + "-" + i).getBytes(StandardCharsets.UTF_8));
-                http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
-                    // from the slot, not from the send: time the sender lost counts as the server's queueing
-                    nanos[k] = System.nanoTime() - slot;
-                    String problem = e != null ? e.toString()
-                            : r.statusCode() != 200 ? "HTTP " + r.statusCode() + ": " + r.body()
-                            : !r.body().contains("\"allowed\":true") ? "not allowed: " + r.body() : null;
-                    if (problem != null) {
-                        errors.incrementAndGet();
-                        firstError.compareAndSet(null, problem);
-                    }
-                    done.countDown();
-                });
-            }
-            if (!done.await(seconds + 60L, TimeUnit.SECONDS)) {
-                throw new AssertionError(name + ": " + done.getCount() + " requests never answered");
-            }
-            return new Result(name, n, nanos, errors.get(), firstError.get(), behind / 1e6);
+        double p50Ms() {
+            return p50 / 1000.0;
+        }
+
+        String report() {
+            return String.format("%d requests at %d/s: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms, errors %d"
+                    + " (sender at most %.2f ms behind schedule, %d connections)", sent, RATE, p50 / 1e3, p99 / 1e3, p999 / 1e3,
+                    max / 1e3, errors, behind / 1e3, connections);
+        }
+
+        /** Runs the generator in a JVM of its own (serial GC, small heap) against {@code path} on the server. */
+        static Load run(int port, String path, Path caFile, Path body, int seconds, int warmupSeconds) throws Exception {
+            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            // the generator needs nothing but the JDK and its own class
+            String classes = Path.of(LoadGenerator.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            List<String> command = new ArrayList<>(List.of(javaBin, "-XX:+UseSerialGC", "-Xmx256m", "-cp", classes,
+                    LoadGenerator.class.getName(), "localhost", String.valueOf(port), path, caFile.toString(), body.toString(),
+                    String.valueOf(RATE), String.valueOf(seconds), String.valueOf(warmupSeconds), "16"));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(seconds + warmupSeconds + 120L, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(out).isZero();
+            String line = out.lines().filter(l -> l.startsWith("RESULT ")).findFirst().orElseThrow(() -> new AssertionError(out));
+            String[] f = line.split(" ", 10);
+            return new Load(path, Integer.parseInt(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]),
+                    Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]), Integer.parseInt(f[8]),
+                    f[9].equals("-") ? null : f[9]);
         }
     }
 
