@@ -1,0 +1,205 @@
+package io.drydock.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.drydock.DrydockException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The behaviour every {@link Store} must have; run once per implementation, each on a real database. */
+abstract class StoreContract {
+    Store store;
+    final Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+    /** A store on a fresh, empty database. */
+    abstract Store openFresh();
+
+    /** The same database again, as a restarted process would open it. */
+    abstract Store reopen();
+
+    @BeforeEach
+    void open() {
+        store = openFresh();
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void trackedBasesRecordTheirDigestAndSayWhenItChanged() {
+        assertThat(store.trackBase("reg.example/debian:12")).isTrue();
+        assertThat(store.trackBase("reg.example/debian:12")).as("tracking twice").isFalse();
+        assertThat(store.recordBaseDigest("reg.example/debian:12", "sha256:aa", t0)).as("the first digest is the start").isFalse();
+        assertThat(store.recordBaseDigest("reg.example/debian:12", "sha256:aa", t0.plusSeconds(60))).isFalse();
+        assertThat(store.recordBaseDigest("reg.example/debian:12", "sha256:bb", t0.plusSeconds(120))).isTrue();
+        TrackedBase b = store.trackedBase("reg.example/debian:12").orElseThrow();
+        assertThat(b.digest()).isEqualTo("sha256:bb");
+        assertThat(b.changedAt()).isEqualTo(t0.plusSeconds(120));
+        assertThat(b.checkedAt()).isEqualTo(t0.plusSeconds(120));
+        assertThatThrownBy(() -> store.recordBaseDigest("reg.example/other:1", "sha256:cc", t0))
+                .isInstanceOf(DrydockException.class).hasMessageContaining("reg.example/other:1 is not tracked");
+        assertThat(store.untrackBase("reg.example/debian:12")).isTrue();
+        assertThat(store.trackedBases()).isEmpty();
+    }
+
+    @Test
+    void edgesAreReplacedByImageBaseAndKindAndRemovedBySource() {
+        LineageEdge a = new LineageEdge("app", "base:1", LineageEdge.Kind.RUNTIME, LineageEdge.Source.DOCKERFILE, null, null,
+                "Dockerfile line 1", t0);
+        store.putEdge(a);
+        store.putEdge(new LineageEdge("app", "golang:1.22", LineageEdge.Kind.BUILD, LineageEdge.Source.DOCKERFILE, null, null,
+                "Dockerfile line 3", t0));
+        store.putEdge(new LineageEdge("app", "base:1", LineageEdge.Kind.RUNTIME, LineageEdge.Source.LAYERS, "sha256:app",
+                "sha256:base", "2 of 3 layers", t0.plusSeconds(1)));
+        store.putEdge(new LineageEdge("other", "base:1", LineageEdge.Kind.RUNTIME, LineageEdge.Source.ANNOTATION, "sha256:o",
+                "sha256:base", null, t0));
+        List<LineageEdge> edges = store.edges();
+        assertThat(edges).hasSize(3);
+        assertThat(edges.get(0)).isEqualTo(new LineageEdge("app", "base:1", LineageEdge.Kind.RUNTIME, LineageEdge.Source.LAYERS,
+                "sha256:app", "sha256:base", "2 of 3 layers", t0.plusSeconds(1)));
+        assertThat(store.removeEdges("app", LineageEdge.Source.DOCKERFILE)).isEqualTo(1);
+        assertThat(store.edges()).extracting(LineageEdge::image).containsExactly("app", "other");
+    }
+
+    @Test
+    void recipesAreKeptPerImage() {
+        store.putRecipe(new ImageRecipe("app", "buildah", "{\"dockerfile\":\"Dockerfile\"}", t0));
+        store.putRecipe(new ImageRecipe("app", "rebase", "{}", t0.plusSeconds(1)));
+        assertThat(store.recipe("app")).contains(new ImageRecipe("app", "rebase", "{}", t0.plusSeconds(1)));
+        assertThat(store.recipe("nope")).isEmpty();
+    }
+
+    @Test
+    void aStepEnqueuedTwiceExistsOnceAndRunsWhenDue() {
+        assertThat(store.enqueue(new JobSpec("rebuild", "app@sha256:1", "{\"n\":1}", t0))).isTrue();
+        assertThat(store.enqueue(new JobSpec("rebuild", "app@sha256:1", "{\"n\":2}", t0))).isFalse();
+        assertThat(store.enqueue(new JobSpec("rollout", "later", "{}", t0.plusSeconds(600)))).isTrue();
+        Job first = store.claim("w1", Duration.ofMinutes(1), t0).orElseThrow();
+        assertThat(first.kind()).isEqualTo("rebuild");
+        assertThat(first.payload()).as("the first enqueue wins").isEqualTo("{\"n\":1}");
+        assertThat(first.state()).isEqualTo(Job.State.RUNNING);
+        assertThat(first.attempts()).isEqualTo(1);
+        assertThat(first.owner()).isEqualTo("w1");
+        assertThat(store.claim("w2", Duration.ofMinutes(1), t0)).as("the other step is not due yet").isEmpty();
+        assertThat(store.complete(first.id(), "w1", "ok", List.of(), List.of())).isTrue();
+        assertThat(store.claim("w2", Duration.ofMinutes(1), t0.plusSeconds(600))).map(Job::key).contains("later");
+    }
+
+    @Test
+    void aJobWhoseLeaseRanOutIsTakenOverAndTheFormerOwnerCannotFinishIt() {
+        store.enqueue(new JobSpec("push", "k", "{}", t0));
+        Job held = store.claim("dead", Duration.ofSeconds(30), t0).orElseThrow();
+        assertThat(store.claim("alive", Duration.ofSeconds(30), t0.plusSeconds(10))).isEmpty();
+        Job taken = store.claim("alive", Duration.ofSeconds(30), t0.plusSeconds(31)).orElseThrow();
+        assertThat(taken.id()).isEqualTo(held.id());
+        assertThat(taken.attempts()).isEqualTo(2);
+        assertThat(store.complete(held.id(), "dead", "late", List.of(), List.of(audit("x", "late")))).isFalse();
+        assertThat(store.history("x")).as("nothing of a refused completion is written").isEmpty();
+        assertThat(store.renew(taken.id(), "alive", t0.plusSeconds(90))).isTrue();
+        assertThat(store.complete(taken.id(), "alive", "ok", List.of(), List.of())).isTrue();
+        assertThat(store.job("push", "k")).map(Job::state).contains(Job.State.DONE);
+    }
+
+    @Test
+    void completingWritesTheNextStepsAndTheAuditTrailInOneTransaction() {
+        store.enqueue(new JobSpec("decide", "app", "{}", t0));
+        Job j = store.claim("w", Duration.ofMinutes(1), t0).orElseThrow();
+        // a next step without a kind violates NOT NULL: the completion and its audit entry must roll back with it
+        assertThatThrownBy(() -> store.complete(j.id(), "w", "ok", List.of(new JobSpec("rebuild", "app", "{}", t0),
+                new JobSpec(null, "bad", "{}", t0)), List.of(audit("app", "decided")))).isInstanceOf(DrydockException.class)
+                .hasMessageContaining("completing job " + j.id());
+        assertThat(store.job("decide", "app")).map(Job::state).contains(Job.State.RUNNING);
+        assertThat(store.job("rebuild", "app")).isEmpty();
+        assertThat(store.history("app")).isEmpty();
+
+        assertThat(store.complete(j.id(), "w", "{\"fixes\":2}", List.of(new JobSpec("rebuild", "app", "{}", t0)),
+                List.of(audit("app", "decided"), audit("app", "queued")))).isTrue();
+        assertThat(store.job("decide", "app").orElseThrow().result()).isEqualTo("{\"fixes\":2}");
+        assertThat(store.job("rebuild", "app")).map(Job::state).contains(Job.State.PENDING);
+        assertThat(store.history("app")).extracting(AuditEntry::message).containsExactly("decided", "queued");
+        assertThat(store.history("app").get(0).jobId()).isEqualTo(j.id());
+    }
+
+    @Test
+    void aFailedAttemptIsRetriedLaterOrFailsForGood() {
+        store.enqueue(new JobSpec("push", "a", "{}", t0));
+        Job j = store.claim("w", Duration.ofMinutes(1), t0).orElseThrow();
+        assertThat(store.fail(j.id(), "w", "registry 503", t0.plusSeconds(30), List.of(audit("a", "retry")))).isTrue();
+        assertThat(store.claim("w", Duration.ofMinutes(1), t0.plusSeconds(10))).isEmpty();
+        Job again = store.claim("w", Duration.ofMinutes(1), t0.plusSeconds(30)).orElseThrow();
+        assertThat(again.attempts()).isEqualTo(2);
+        assertThat(again.result()).isEqualTo("registry 503");
+        assertThat(store.fail(again.id(), "w", "manifest invalid", null, List.of())).isTrue();
+        assertThat(store.jobs(Job.State.FAILED)).extracting(Job::key).containsExactly("a");
+        assertThat(store.claim("w", Duration.ofMinutes(1), t0.plusSeconds(3600))).isEmpty();
+    }
+
+    @Test
+    void aRestartedWorkerPutsBackWhatItWasRunningAndTheStateSurvivesReopening() {
+        store.enqueue(new JobSpec("rollout", "web", "{}", t0));
+        store.claim("node-1", Duration.ofHours(1), t0).orElseThrow();
+        store.audit(audit("web", "patched"));
+        store.close();
+        store = reopen();
+        assertThat(store.releaseAll("node-1")).isEqualTo(1);
+        Job j = store.claim("node-1", Duration.ofHours(1), t0).orElseThrow();
+        assertThat(j.key()).isEqualTo("web");
+        assertThat(j.attempts()).isEqualTo(2);
+        assertThat(store.history("web")).extracting(AuditEntry::action).containsExactly("note");
+    }
+
+    @Test
+    void concurrentWorkersNeverTakeTheSameStep() throws Exception {
+        int steps = 60;
+        for (int i = 0; i < steps; i++) {
+            store.enqueue(new JobSpec("k", "s" + i, "{}", t0));
+        }
+        int workers = 6;
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<List<String>>> results = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            String owner = "w" + w;
+            results.add(pool.submit(() -> {
+                go.await();
+                List<String> mine = new ArrayList<>();
+                for (Optional<Job> j; (j = store.claim(owner, Duration.ofMinutes(5), t0)).isPresent(); ) {
+                    mine.add(j.get().key());
+                    assertThat(store.complete(j.get().id(), owner, "done", List.of(), List.of())).isTrue();
+                }
+                return mine;
+            }));
+        }
+        go.countDown();
+        List<String> all = Collections.synchronizedList(new ArrayList<>());
+        for (Future<List<String>> f : results) {
+            all.addAll(f.get());
+        }
+        pool.shutdown();
+        Set<String> distinct = new HashSet<>(all);
+        assertThat(all).hasSize(steps);
+        assertThat(distinct).hasSize(steps);
+        assertThat(store.jobs(Job.State.DONE)).hasSize(steps);
+    }
+
+    AuditEntry audit(String subject, String message) {
+        return new AuditEntry(subject, t0, "note", message, null, 0);
+    }
+}
