@@ -57,9 +57,18 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        Clock clock = Clock.systemUTC();
+        Outcome o = validate(options, image, policyFile, key, base, maxAge, spec.commandLine().getParseResult().originalArgs(),
+                spec.commandLine().getOut(), spec.commandLine().getErr(), Clock.systemUTC());
+        return o.passed() ? 0 : PolicyCommand.EXIT_FAILED;
+    }
+
+    /** @param lines what was printed about the outcome: the verdicts' failures, or what was signed */
+    record Outcome(boolean passed, List<String> lines) {
+    }
+
+    /** Scan, judge, and if the image passes, sign and attest it: the command, and the watch loop's validation step. */
+    static Outcome validate(ImageOptions options, String image, Path policyFile, Path key, String base, String maxAge, List<String> args,
+            PrintWriter out, PrintWriter err, Clock clock) throws IOException {
         // the key first: a wrong passphrase should not cost a scan
         Signer signer = new Signer(SignCommands.store(options), SignCommands.privateKey(key));
         SignCommands.Target target = SignCommands.target(options, image);
@@ -68,6 +77,7 @@ final class ValidateCommand implements Callable<Integer> {
         ObjectMapper json = new ObjectMapper();
         Map<Descriptor, Map<String, JsonNode>> attestations = new LinkedHashMap<>();
         Map<Descriptor, Signer.Prepared> prepared = new LinkedHashMap<>();
+        List<String> lines = new ArrayList<>();
         boolean passed = true;
         for (Descriptor platform : platforms) {
             // upload sessions for the signature and the three attestations open while the scan runs
@@ -77,10 +87,12 @@ final class ValidateCommand implements Callable<Integer> {
             PolicyCommand.Checked checked = PolicyCommand.check(options, pinned, policyFile, base, maxAge, err, clock);
             Verdict verdict = checked.verdict();
             out.print(VerdictText.write(verdict));
+            if (!verdict.passed()) {
+                verdict.failures().forEach(r -> lines.add(r.rule() + " " + r.setting() + ": " + r.explanation()));
+            }
             passed &= verdict.passed();
             Map<String, JsonNode> predicates = new LinkedHashMap<>();
-            CosignVulnReport vuln = new CosignVulnReport(CosignVulnReport.Invocation.fromEnvironment(System.getenv(),
-                    spec.commandLine().getParseResult().originalArgs()), clock);
+            CosignVulnReport vuln = new CosignVulnReport(CosignVulnReport.Invocation.fromEnvironment(System.getenv(), args), clock);
             predicates.put(Attestations.VULN.predicateType, json.readTree(vuln.write(List.of(checked.report()))));
             predicates.put(Attestations.SBOM.predicateType, json.readTree(new CycloneDxWriter().write(checked.opened().target().inventory())));
             predicates.put(Attestations.VERDICT.predicateType, VerdictJson.predicate(verdict));
@@ -91,7 +103,7 @@ final class ValidateCommand implements Callable<Integer> {
             out.println("FAILED: " + target.ref().name() + "@" + target.top().digest() + " does not pass " + policyFile.getFileName()
                     + "; nothing was signed or attested");
             out.flush();
-            return PolicyCommand.EXIT_FAILED;
+            return new Outcome(false, lines);
         }
         List<Descriptor> signed = new ArrayList<>();
         for (Map.Entry<Descriptor, Map<String, JsonNode>> e : attestations.entrySet()) {
@@ -107,10 +119,12 @@ final class ValidateCommand implements Callable<Integer> {
             signed.add(0, index);
         }
         for (Descriptor d : signed) {
-            out.println("signed and attested (vuln, sbom, verdict) " + target.ref().name() + "@" + d.digest()
-                    + (d.platform() != null ? " (" + d.platform() + ")" : "") + " with " + key.getFileName());
+            String line = "signed and attested (vuln, sbom, verdict) " + target.ref().name() + "@" + d.digest()
+                    + (d.platform() != null ? " (" + d.platform() + ")" : "") + " with " + key.getFileName();
+            out.println(line);
+            lines.add(line);
         }
         out.flush();
-        return 0;
+        return new Outcome(true, lines);
     }
 }

@@ -66,6 +66,14 @@ public record Finding(
         return List.copyOf(ids);
     }
 
+    /**
+     * The flaw in a package, whatever its version and path: what a newer base either still has or not, so the key
+     * under which an image's base findings are compared with a new base's.
+     */
+    public String flawKey() {
+        return pkg.type() + '\u0000' + pkg.name() + '\u0000' + id;
+    }
+
     public boolean isFixable() {
         return !fixedVersions.isEmpty();
     }

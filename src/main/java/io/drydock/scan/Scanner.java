@@ -87,7 +87,7 @@ public final class Scanner {
                     fixed = 0;
                     note = base.name() + " is still at " + digest + ": only a new release of the base, or package upgrades in the image, fix these";
                 } else {
-                    fixed = (int) inBase.stream().filter(f -> !current.findings().contains(key(f))).count();
+                    fixed = (int) inBase.stream().filter(f -> !current.findings().contains(f.flawKey())).count();
                     note = "rebuilding on the current digest of " + base.name() + " (" + digest + ") would fix " + fixed + " of " + inBase.size();
                 }
             }
@@ -104,15 +104,10 @@ public final class Scanner {
     private CurrentBase current(String name) {
         try {
             Inventory inv = images.inventory(name);
-            Set<String> keys = matcher.match(inv, Integer.MAX_VALUE).findings().stream().map(Scanner::key).collect(Collectors.toSet());
+            Set<String> keys = matcher.match(inv, Integer.MAX_VALUE).findings().stream().map(Finding::flawKey).collect(Collectors.toSet());
             return new CurrentBase(inv.digest(), keys, null);
         } catch (DrydockException e) {
             return new CurrentBase(null, Set.of(), e.getMessage());
         }
-    }
-
-    /** A flaw in a package, whatever its version and path: what a newer base either still has or not. */
-    private static String key(Finding f) {
-        return f.pkg().type() + '\u0000' + f.pkg().name() + '\u0000' + f.id();
     }
 }
