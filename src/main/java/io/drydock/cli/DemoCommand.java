@@ -29,6 +29,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Where to write the example OCI layout (default: $DRYDOCK_HOME/demo/oci).")
     Path out;
 
+    @Option(names = "--first-act-only", description = "Stop after the scan: no local registry, no base-update loop.")
+    boolean firstActOnly;
+
     @Mixin
     ImageOptions options;
 
@@ -79,12 +82,35 @@ final class DemoCommand implements Callable<Integer> {
         if (scanned != 0) {
             throw new io.drydock.DrydockException("the demo scan failed (exit " + scanned + ")");
         }
+        if (!firstActOnly) {
+            o.println();
+            Path scratch = null;
+            try {
+                // the registry's storage and the loop's keys live only as long as the demo
+                scratch = Files.createTempDirectory("drydock-demo-loop");
+                DemoLoop.run(options, layout, scratch, o, spec.commandLine().getErr());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                if (scratch != null) {
+                    deleteTree(scratch);
+                }
+            }
+        }
         o.println();
         o.println("Next: drydock inspect|files|pull|sbom|scan work the same on registries (alpine:3.20, 127.0.0.1:5000/app:1),");
         o.println("OCI layouts (oci:DIR:TAG) and archives (docker-archive:FILE, oci-archive:FILE);");
         o.println("drydock db update builds the advisory DB from the shipped real advisories, offline.");
         o.flush();
         return 0;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // a leftover temporary directory is not worth failing the demo for
+        }
     }
 
     /** Replaces only a previous demo layout, never a directory that holds something else. */

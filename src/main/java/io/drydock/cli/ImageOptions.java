@@ -65,13 +65,17 @@ public final class ImageOptions {
 
     public RegistryClient client() {
         if (client == null) {
-            List<Path> cas = new ArrayList<>(registryCa);
-            String envCa = System.getenv("DRYDOCK_REGISTRY_CA");
-            if (envCa != null && !envCa.isBlank()) cas.add(Path.of(envCa));
-            client = new RegistryClient(CredentialStore.fromEnvironment(),
-                    RegistryClient.Options.defaults().withInsecure(new HashSet<>(insecureRegistries)).withCaCertificates(cas));
+            client = new RegistryClient(CredentialStore.fromEnvironment(), clientOptions());
         }
         return client;
+    }
+
+    /** The registry settings of the command line: insecure registries and trusted CAs. */
+    public RegistryClient.Options clientOptions() {
+        List<Path> cas = new ArrayList<>(registryCa);
+        String envCa = System.getenv("DRYDOCK_REGISTRY_CA");
+        if (envCa != null && !envCa.isBlank()) cas.add(Path.of(envCa));
+        return RegistryClient.Options.defaults().withInsecure(new HashSet<>(insecureRegistries)).withCaCertificates(cas);
     }
 
     /** Opens the image, with explicit credentials (flags or environment) bound to its registry only. */

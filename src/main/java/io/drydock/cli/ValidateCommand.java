@@ -57,8 +57,10 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Outcome o = validate(options, image, policyFile, key, base, maxAge, spec.commandLine().getParseResult().originalArgs(),
-                spec.commandLine().getOut(), spec.commandLine().getErr(), Clock.systemUTC());
+        // the key first: a wrong passphrase should not cost a scan
+        Outcome o = validate(options, image, policyFile, SignCommands.privateKey(key), key.getFileName().toString(), base, maxAge,
+                spec.commandLine().getParseResult().originalArgs(), spec.commandLine().getOut(), spec.commandLine().getErr(),
+                Clock.systemUTC());
         return o.passed() ? 0 : PolicyCommand.EXIT_FAILED;
     }
 
@@ -67,10 +69,9 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     /** Scan, judge, and if the image passes, sign and attest it: the command, and the watch loop's validation step. */
-    static Outcome validate(ImageOptions options, String image, Path policyFile, Path key, String base, String maxAge, List<String> args,
-            PrintWriter out, PrintWriter err, Clock clock) throws IOException {
-        // the key first: a wrong passphrase should not cost a scan
-        Signer signer = new Signer(SignCommands.store(options), SignCommands.privateKey(key));
+    static Outcome validate(ImageOptions options, String image, Path policyFile, java.security.PrivateKey key, String keyName, String base,
+            String maxAge, List<String> args, PrintWriter out, PrintWriter err, Clock clock) throws IOException {
+        Signer signer = new Signer(SignCommands.store(options), key);
         SignCommands.Target target = SignCommands.target(options, image);
         List<Descriptor> platforms = target.signable().size() == 1 ? target.signable()
                 : target.signable().subList(1, target.signable().size());
@@ -120,7 +121,7 @@ final class ValidateCommand implements Callable<Integer> {
         }
         for (Descriptor d : signed) {
             String line = "signed and attested (vuln, sbom, verdict) " + target.ref().name() + "@" + d.digest()
-                    + (d.platform() != null ? " (" + d.platform() + ")" : "") + " with " + key.getFileName();
+                    + (d.platform() != null ? " (" + d.platform() + ")" : "") + " with " + keyName;
             out.println(line);
             lines.add(line);
         }

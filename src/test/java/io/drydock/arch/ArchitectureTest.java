@@ -13,7 +13,7 @@ class ArchitectureTest {
             "io.drydock.inventory..", "io.drydock.vulndb..", "io.drydock.scan.."};
     private static final String[] WORKFLOW_AND_FRONT = {"io.drydock.cli..", "io.drydock.server..", "io.drydock.admission..",
             "io.drydock.lineage..", "io.drydock.rebuild..", "io.drydock.rollout..", "io.drydock.policy..", "io.drydock.sign..",
-            "io.drydock.store.."};
+            "io.drydock.store..", "io.drydock.watch.."};
 
     private final JavaClasses classes = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -41,5 +41,20 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("io.drydock.vulndb..").should().dependOnClassesThat()
                 .resideInAnyPackage("io.drydock.layer..", "io.drydock.inventory..", "io.drydock.scan..")
                 .allowEmptyShould(true).check(classes);
+    }
+
+    @Test
+    void onlyTheFrontEndsKnowTheCommandLine() {
+        // the loop, the gate and the server get what the command line knows (validation, inventories) as interfaces
+        noClasses().that().resideOutsideOfPackages("io.drydock.cli..").should().dependOnClassesThat()
+                .resideInAPackage("io.drydock.cli..").check(classes);
+    }
+
+    @Test
+    void theStoreKnowsNoWorkflow() {
+        noClasses().that().resideInAPackage("io.drydock.store..").should().dependOnClassesThat()
+                .resideInAnyPackage("io.drydock.lineage..", "io.drydock.rebuild..", "io.drydock.rollout..", "io.drydock.watch..",
+                        "io.drydock.admission..", "io.drydock.policy..", "io.drydock.sign..")
+                .check(classes);
     }
 }
