@@ -26,7 +26,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter quiet = new PrintWriter(new StringWriter());
-        int demo = Main.run(new String[] {"demo", "--home", options.home().toString()}, quiet, quiet);
+        int demo = Main.run(new String[] {"demo", "--first-act-only", "--home", options.home().toString()}, quiet, quiet);
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             exchange.sendResponseHeaders(404, -1);

@@ -204,9 +204,17 @@ class CliTest {
                 .containsPattern("\\d+ findings are in the base image; rebuilding on the current digest of \\S+ would fix \\d+ of them")
                 .contains("org.apache.logging.log4j:log4j-core 2.14.1 -> 2.17.1");
         assertThat(home.resolve("demo/oci/index.json")).exists();
+        // the second act: a real registry, the base updated, the app rebased, validated and rolled out
+        String act2 = r.out().substring(r.out().indexOf("== 6."));
+        assertThat(act2).containsPattern("the new base fixes (\\d+) of the image's \\1 base findings").contains("CVE-2023-4911")
+                .contains("rebased").contains("validated and signed").contains("rolled-out")
+                .contains("deployment \"web\" successfully rolled out")
+                .containsPattern("Deployment shop/web runs 127\\.0\\.0\\.1:\\d+/demo/shop@sha256:[0-9a-f]{64}");
+        assertThat(home.resolve("drydock.db")).as("the demo keeps its loop state out of the user's store").doesNotExist();
         // Deterministic: a second run writes the same digests and findings; only the scan's own time differs.
-        Run again = run("demo", "--home", home.toString());
-        assertThat(withoutScanTime(again.out())).isEqualTo(withoutScanTime(r.out()));
+        Run again = run("demo", "--home", home.toString(), "--first-act-only");
+        String firstAct = r.out().substring(0, r.out().indexOf("== 6."));
+        assertThat(withoutScanTime(again.out())).startsWith(withoutScanTime(firstAct));
     }
 
     @Test
