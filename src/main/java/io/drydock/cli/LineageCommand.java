@@ -206,7 +206,10 @@ final class LineageCommand implements Runnable {
                     }
                     List<String> layers = m.layers().stream().map(Descriptor::digest).map(Object::toString).toList();
                     Optional<LineageGraph.PrefixMatch> match = index.longestPrefix(layers);
-                    if (match.isPresent() && !match.get().base().equals(i)) {
+                    if (match.isPresent() && annotated != null && match.get().base().equals(name(annotated))) {
+                        // the same (image, base, kind): a LAYERS edge would replace the more trusted ANNOTATION one
+                        out.println(i + ": its layers agree (" + match.get().layers() + " shared layer(s) with " + match.get().base() + ")");
+                    } else if (match.isPresent() && !match.get().base().equals(i)) {
                         LineageGraph.PrefixMatch p = match.get();
                         s.putEdge(p.toEdge(i, m.digest().toString(), baseDigests.get(p.base()), now));
                         out.println(i + " ← " + p.base() + " (" + p.layers() + " shared layer(s)"

@@ -182,6 +182,12 @@ public record WatchConfig(Path file, String store, Poll poll, Notifications noti
             String group = y.text(e, where, "group");
             Schedule schedule;
             if (group != null) {
+                for (String own : List.of("quietHours", "approval")) {
+                    if (e.has(own)) {
+                        throw y.error(StrictYaml.join(where, own), "cannot be set with group: the image takes the schedule of group '"
+                                + group + "'");
+                    }
+                }
                 if (!groups.containsKey(group)) {
                     throw y.error(StrictYaml.join(where, "group"), "'" + group + "' is not defined under groups");
                 }
@@ -204,7 +210,10 @@ public record WatchConfig(Path file, String store, Poll poll, Notifications noti
     private static String reference(StrictYaml y, String text, String where) {
         try {
             ImageReference r = ImageReference.parse(text);
-            if (r.tag() == null) {
+            // parse() reads a name without tag as :latest; only a tag written in the file counts
+            String name = text.strip();
+            name = name.contains("@") ? name.substring(0, name.indexOf('@')) : name;
+            if (r.tag() == null || name.lastIndexOf(':') <= name.lastIndexOf('/')) {
                 throw y.error(where, "'" + text + "' needs a tag: Drydock watches what a tag points to");
             }
             return r.withDigest(null).toString();

@@ -50,7 +50,7 @@ public final class DrydockProcess {
     }
 
     /** Surefire names the test class path; the JUnit console launcher puts it in a URL class loader instead. */
-    static String classpath() throws URISyntaxException {
+    public static String classpath() throws URISyntaxException {
         String surefire = System.getProperty("surefire.test.class.path");
         if (surefire != null) return surefire;
         if (DrydockProcess.class.getClassLoader() instanceof URLClassLoader loader && loader.getURLs().length > 0) {
