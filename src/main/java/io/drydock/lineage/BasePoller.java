@@ -288,6 +288,11 @@ public final class BasePoller {
                 return new Failed("no manifest " + item.ref().manifestReference() + " in " + item.ref().name()
                         + " (registry " + item.ref().registry() + " answered 404)");
             }
+            java.util.OptionalInt left = client.rateLimitRemaining(item.ref().apiHost());
+            if (left.isPresent() && left.getAsInt() <= 0) {
+                // the answer counts; asking again would only be refused until the registry's window resets
+                stopped.compareAndSet(null, "registry " + item.ref().registry() + " says its rate limit is used up (RateLimit-Remaining: 0)");
+            }
             return new Seen(d.get().digest().toString());
         } catch (RegistryException e) {
             String message = e.getMessage();

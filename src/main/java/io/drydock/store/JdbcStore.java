@@ -99,13 +99,20 @@ abstract class JdbcStore implements Store {
 
     // -------------------------------------------------------------- lineage
 
+    /**
+     * How much a source is trusted, as SQL over a column: a human's edge is never replaced by one a scan infers, so a
+     * later Dockerfile rescan (which removes its own edges) cannot take a hand-recorded one with it.
+     */
+    private static final String SOURCE_RANK = "(CASE %s WHEN 'MANUAL' THEN 4 WHEN 'ANNOTATION' THEN 3 WHEN 'LAYERS' THEN 2 ELSE 1 END)";
+
     @Override
     public void putEdge(LineageEdge e) {
         inTransaction("recording " + e.image() + " on " + e.base(), c -> update(c, """
                 INSERT INTO lineage_edge (image, base, kind, source, image_digest, base_digest, detail, recorded_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (image, base, kind) DO UPDATE SET source = excluded.source, image_digest = excluded.image_digest,
-                    base_digest = excluded.base_digest, detail = excluded.detail, recorded_at = excluded.recorded_at""",
+                    base_digest = excluded.base_digest, detail = excluded.detail, recorded_at = excluded.recorded_at
+                WHERE """ + SOURCE_RANK.formatted("excluded.source") + " >= " + SOURCE_RANK.formatted("lineage_edge.source"),
                 e.image(), e.base(), e.kind().name(), e.source().name(), e.imageDigest(), e.baseDigest(), e.detail(), e.recordedAt()));
     }
 

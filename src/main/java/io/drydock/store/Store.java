@@ -33,7 +33,10 @@ public interface Store extends AutoCloseable {
 
     // -- lineage
 
-    /** Adds an edge, or replaces the one with the same (image, base, kind). */
+    /**
+     * Adds an edge, or replaces the one with the same (image, base, kind) unless that one came from a more trusted
+     * source (manual, then annotation, then layers, then Dockerfile).
+     */
     void putEdge(LineageEdge edge);
 
     /** Removes every edge from {@code image} recorded by {@code source}, before that source records them again. */

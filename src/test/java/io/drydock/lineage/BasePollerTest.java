@@ -345,6 +345,42 @@ class BasePollerTest {
         }
     }
 
+    @Test
+    void aRegistryThatSaysItsRateLimitIsUsedUpIsNotAskedAgainThisCycle() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        String digest = "sha256:" + "cd".repeat(32);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            int n = asked.incrementAndGet();
+            exchange.getResponseHeaders().add("Docker-Content-Digest", digest);
+            exchange.getResponseHeaders().add("Content-Type", "application/vnd.oci.image.manifest.v1+json");
+            // Docker Hub's form: what is left, then the window
+            exchange.getResponseHeaders().add("RateLimit-Remaining", (n == 1 ? 0 : 5) + ";w=21600");
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String limited = "127.0.0.1:" + server.getAddress().getPort();
+            List<String> bases = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                bases.add(limited + "/lib/rl" + i + ":1");
+                store.trackBase(bases.get(i));
+            }
+            RegistryClient c = new RegistryClient(CredentialStore.none(), RegistryClient.Options.defaults());
+            BasePoller poller = new BasePoller(store, c, clock, new BasePoller.Settings(Duration.ofMinutes(1), 0, 100, NO_SETTLE));
+            BasePoller.CycleResult first = poller.pollOnce();
+            assertThat(asked.get()).as("the answer with RateLimit-Remaining: 0 is the last request").isEqualTo(1);
+            assertThat(first.deferred()).containsExactlyElementsOf(bases.subList(1, 5));
+            assertThat(store.trackedBase(bases.get(0)).orElseThrow().digest()).isEqualTo(digest);
+            BasePoller.CycleResult second = poller.pollOnce();
+            assertThat(second.deferred()).isEmpty();
+            assertThat(asked.get()).as("the next cycle asks all five again").isEqualTo(6);
+        } finally {
+            server.stop(0);
+        }
+    }
+
     // ---------------------------------------------------------------- errors
 
     @Test

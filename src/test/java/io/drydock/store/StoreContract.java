@@ -79,6 +79,18 @@ abstract class StoreContract {
     }
 
     @Test
+    void anEdgeFromAMoreTrustedSourceIsNotReplacedByALessTrustedOne() {
+        store.putEdge(new LineageEdge("app", "base:1", LineageEdge.Kind.RUNTIME, LineageEdge.Source.MANUAL, null, null, "by hand", t0));
+        store.putEdge(new LineageEdge("app", "base:1", LineageEdge.Kind.RUNTIME, LineageEdge.Source.DOCKERFILE, null, null, "scan",
+                t0.plusSeconds(1)));
+        assertThat(store.edges()).singleElement().extracting(LineageEdge::source).isEqualTo(LineageEdge.Source.MANUAL);
+        assertThat(store.removeEdges("app", LineageEdge.Source.DOCKERFILE)).as("a rescan keeps the hand-recorded edge").isZero();
+        store.putEdge(new LineageEdge("app", "base:1", LineageEdge.Kind.RUNTIME, LineageEdge.Source.MANUAL, "sha256:a", null, "again",
+                t0.plusSeconds(2)));
+        assertThat(store.edges()).singleElement().extracting(LineageEdge::detail).isEqualTo("again");
+    }
+
+    @Test
     void recipesAreKeptPerImage() {
         store.putRecipe(new ImageRecipe("app", "buildah", "{\"dockerfile\":\"Dockerfile\"}", t0));
         store.putRecipe(new ImageRecipe("app", "rebase", "{}", t0.plusSeconds(1)));

@@ -124,6 +124,30 @@ public final class RegistryClient {
                 .build();
     }
 
+    private final Map<String, Integer> rateLimitRemaining = new ConcurrentHashMap<>();
+
+    /**
+     * What the registry last said is left of its rate limit ({@code RateLimit-Remaining: 76;w=21600}, as Docker Hub
+     * sends, or {@code X-RateLimit-Remaining}); empty when it never said.
+     */
+    public java.util.OptionalInt rateLimitRemaining(String host) {
+        Integer n = rateLimitRemaining.get(host);
+        return n == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(n);
+    }
+
+    private void noteRateLimit(String host, HttpResponse<InputStream> r) {
+        String v = r.headers().firstValue("RateLimit-Remaining").or(() -> r.headers().firstValue("X-RateLimit-Remaining")).orElse(null);
+        if (v == null) return;
+        java.util.regex.Matcher m = Pattern.compile("^\\s*(\\d+)").matcher(v);
+        if (m.find()) {
+            try {
+                rateLimitRemaining.put(host, Integer.parseInt(m.group(1)));
+            } catch (NumberFormatException ignored) {
+                // larger than an int: plenty left
+            }
+        }
+    }
+
     public CredentialStore credentials() {
         return credentials;
     }
@@ -534,6 +558,7 @@ public final class RegistryClient {
                 throw new DrydockException("interrupted while talking to registry " + host);
             }
             int status = r.statusCode();
+            noteRateLimit(host, r);
             if (status == 400 && url.startsWith("http://") && sameHost && isLoopback(host) && !schemeSwitched) {
                 String text;
                 try {
