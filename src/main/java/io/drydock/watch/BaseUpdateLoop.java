@@ -312,6 +312,9 @@ public final class BaseUpdateLoop {
     /** An approval that reached its deadline without an answer. */
     private Outcome approvalStep(JsonNode p, Job job) {
         String image = p.get("image").asText();
+        if (store.job(REBUILD, job.key()).isPresent()) {
+            return new Outcome("approved before the deadline", List.of(), List.of());
+        }
         WatchConfig.ImageEntry entry = config.image(image).orElseThrow(() -> new DrydockException(image + " is no longer configured"));
         if (entry.schedule().proceedWithoutApproval()) {
             Schedule.Window window = entry.schedule().nextAllowed(clock.instant());
@@ -323,14 +326,19 @@ public final class BaseUpdateLoop {
                 "no answer by the deadline: the rebuild for " + shortDigest(p.get("new").asText()) + " is dropped", null, job.id())));
     }
 
-    /** A human approved a waiting rebuild: it runs now (within the quiet hours). */
-    public boolean approve(String image, String who) {
-        String wanted = config.image(image).map(WatchConfig.ImageEntry::image).orElse(image);
+    /**
+     * A human approved a waiting rebuild: it runs at once (outside quiet hours). False when nothing waits for
+     * approval for this image.
+     */
+    public static boolean approve(Store store, WatchConfig config, Clock clock, String image, String who) {
+        WatchConfig.ImageEntry entry = config.image(image).orElseThrow(() -> new DrydockException(image + " is not in the watch configuration "
+                + config.file()));
         for (Job j : store.jobs(Job.State.PENDING)) {
-            if (j.kind().equals(APPROVAL) && j.key().startsWith(wanted + "|")) {
-                WatchConfig.ImageEntry entry = config.image(wanted).orElseThrow();
+            if (j.kind().equals(APPROVAL) && j.key().startsWith(entry.image() + "|")) {
                 boolean fresh = store.enqueue(new JobSpec(REBUILD, j.key(), j.payload(), entry.schedule().nextAllowed(clock.instant()).at()));
-                store.audit(new AuditEntry(wanted, clock.instant(), "approved", "approved by " + who, null, j.id()));
+                if (fresh) {
+                    store.audit(new AuditEntry(entry.image(), clock.instant(), "approved", "approved by " + who, null, j.id()));
+                }
                 return fresh;
             }
         }

@@ -204,4 +204,52 @@ class WatchLoopTest {
         assertThat(rebuilt.layers().subList(0, currentBase.layers().size())).isEqualTo(currentBase.layers());
         assertThat(rebuilt.layers().get(rebuilt.layers().size() - 1)).isEqualTo(appBefore.layers().get(appBefore.layers().size() - 1));
     }
+
+    @Test
+    void aRebuildWaitsForApprovalOrOutsideQuietHours(@TempDir Path home) throws Exception {
+        registry.push(TestImages.ociRef("base"), "gate/base:1");
+        LayerAppend.push(client, ref("gate/base:1"), new LayerBuilder().file("app/a", "a"), "COPY a /app/", Map.of(), CREATED,
+                ref("gate/approved:1"));
+        LayerAppend.push(client, ref("gate/base:1"), new LayerBuilder().file("app/q", "q"), "COPY q /app/", Map.of(), CREATED,
+                ref("gate/quiet:1"));
+        Path cfg = config(home, """
+                - image: %s
+                  base: %s
+                  when: any-change
+                  approval: {deadline: 1h, onTimeout: drop}
+                - image: %s
+                  base: %s
+                  when: any-change
+                  quietHours:
+                    - {from: "00:00", to: "24:00", zone: UTC}
+                """.formatted(image("gate/approved:1"), image("gate/base:1"), image("gate/quiet:1"), image("gate/base:1")));
+        assertThat(watchOnce(home, cfg, Map.of()).exit()).isZero();
+        ImageManifest approvedBefore = manifest("gate/approved:1");
+        ImageManifest quietBefore = manifest("gate/quiet:1");
+        LayerAppend.push(client, ref("gate/base:1"), new LayerBuilder().file("etc/update", "1"), "RUN apt-get upgrade", Map.of(),
+                CREATED, ref("gate/base:1"));
+
+        DrydockProcess.Run waiting = watchOnce(home, cfg, Map.of());
+        assertThat(waiting.exit()).as(waiting.err() + waiting.out()).isZero();
+        assertThat(actions(home, image("gate/approved:1"))).containsExactly("rebuild-decided", "approval-requested");
+        assertThat(actions(home, image("gate/quiet:1"))).containsExactly("rebuild-decided", "rebuild-scheduled");
+        assertThat(manifest("gate/approved:1").digest()).isEqualTo(approvedBefore.digest());
+        assertThat(manifest("gate/quiet:1").digest()).isEqualTo(quietBefore.digest());
+
+        Map<String, String> env = Map.of("DRYDOCK_HOME", home.toString());
+        DrydockProcess.Run approve = DrydockProcess.run(home, env, "approve", image("gate/approved:1"), "--config", cfg.toString(),
+                "--by", "alice");
+        assertThat(approve.exit()).as(approve.err()).isZero();
+        DrydockProcess.Run approved = watchOnce(home, cfg, Map.of());
+        assertThat(approved.exit()).as(approved.err() + approved.out()).isZero();
+        assertThat(actions(home, image("gate/approved:1"))).containsExactly("rebuild-decided", "approval-requested", "approved",
+                "rebuilt", "validated");
+        try (Store s = Stores.open(null, home)) {
+            assertThat(s.history(image("gate/approved:1")).get(2).message()).isEqualTo("approved by alice");
+        }
+        assertThat(manifest("gate/approved:1").digest()).isNotEqualTo(approvedBefore.digest());
+        assertThat(manifest("gate/quiet:1").digest()).as("still inside its quiet hours").isEqualTo(quietBefore.digest());
+        assertThat(DrydockProcess.run(home, env, "approve", image("gate/approved:1"), "--config", cfg.toString()).exit())
+                .as("nothing waits any more").isEqualTo(1);
+    }
 }
