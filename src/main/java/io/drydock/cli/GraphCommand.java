@@ -24,6 +24,10 @@ import picocli.CommandLine.Spec;
 final class GraphCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "text", description = "text (default), json or dot.")
     String format;
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Add the workloads (Deployments, StatefulSets, DaemonSets, CronJobs) of this cluster, matched to images by digest; 'in-cluster' inside a pod.")
+    String kubeconfig;
+    @Option(names = "--namespace", paramLabel = "NS", description = "Only this namespace's workloads (default: all).")
+    String namespace;
     @Mixin
     ImageOptions options;
     @Mixin
@@ -41,7 +45,7 @@ final class GraphCommand implements Callable<Integer> {
             current = s.trackedBases().stream().filter(b -> b.digest() != null)
                     .collect(Collectors.toMap(TrackedBase::reference, TrackedBase::digest));
         }
-        LineageGraph g = LineageGraph.of(edges, List.of());
+        LineageGraph g = LineageGraph.of(edges, kubeconfig == null ? List.of() : workloads(kubeconfig, namespace));
         switch (format) {
             case "text" -> out.print(g.text());
             case "json" -> out.println(g.json());
@@ -51,6 +55,28 @@ final class GraphCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** Every container of the cluster's workloads, with the digest it is pinned to when its image names one. */
+    static List<LineageGraph.Workload> workloads(String kubeconfig, String namespace) {
+        try (io.fabric8.kubernetes.client.KubernetesClient kube = WatchCommand.kubernetes(kubeconfig)) {
+            io.drydock.rollout.Rollout rollout = new io.drydock.rollout.Rollout(kube, java.time.Clock.systemUTC(),
+                    new io.drydock.rollout.Rollout.Settings(java.time.Duration.ofMinutes(1), java.time.Duration.ofSeconds(1), 3));
+            List<LineageGraph.Workload> out = new java.util.ArrayList<>();
+            for (io.drydock.rollout.Rollout.RunningImage i : rollout.workloadsUsing(namespace)) {
+                String image = i.image();
+                int at = image.indexOf('@');
+                String name;
+                try {
+                    name = LineageCommand.name(at < 0 ? image : image.substring(0, at));
+                } catch (io.drydock.DrydockException e) {
+                    name = image;
+                }
+                out.add(new LineageGraph.Workload(i.workload().kind(), i.workload().namespace(), i.workload().name(), i.container(), name,
+                        at < 0 ? null : image.substring(at + 1)));
+            }
+            return out;
+        }
     }
 
     /** Bases some image was built on at a digest other than the one their tag points to now. */

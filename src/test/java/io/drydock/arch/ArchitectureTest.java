@@ -10,7 +10,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 /** Data flows one way: the core never reaches up into the workflow packages or the front ends. */
 class ArchitectureTest {
     private static final String[] CORE = {"io.drydock.image..", "io.drydock.layer..", "io.drydock.cache..",
-            "io.drydock.inventory..", "io.drydock.vulndb..", "io.drydock.scan.."};
+            "io.drydock.inventory..", "io.drydock.vulndb..", "io.drydock.scan..", "io.drydock.freshness.."};
     private static final String[] WORKFLOW_AND_FRONT = {"io.drydock.cli..", "io.drydock.server..", "io.drydock.admission..",
             "io.drydock.lineage..", "io.drydock.rebuild..", "io.drydock.rollout..", "io.drydock.policy..", "io.drydock.sign..",
             "io.drydock.store..", "io.drydock.watch.."};

@@ -240,4 +240,25 @@ class WatchRolloutAndCrashTest {
             assertThat(s.jobs(null)).allMatch(j -> j.state() == Job.State.DONE);
         }
     }
+
+    @Test
+    void theGraphRunsFromBasesThroughImagesToTheWorkloadsRunningThemByDigest(@TempDir Path home) throws Exception {
+        scenario("graph");
+        Map<String, String> env = Map.of("DRYDOCK_HOME", home.toString());
+        DrydockProcess.Run recorded = DrydockProcess.run(home, env, "lineage", "image", ref("graph/app:1").toString());
+        assertThat(recorded.exit()).as(recorded.err()).isZero();
+        DrydockProcess.Run graph = DrydockProcess.run(home, env, "graph", "--format", "json", "--kubeconfig",
+                shared.resolve("kubeconfig").toString(), "--namespace", "shop");
+        assertThat(graph.exit()).as(graph.err()).isZero();
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(graph.out());
+        assertThat(json.at("/nodes").findValuesAsText("id")).contains(ref("graph/base:1").toString(), ref("graph/app:1").toString(),
+                "Deployment/shop/graph/main");
+        List<String> runs = new ArrayList<>();
+        json.at("/edges").forEach(e -> {
+            if (e.path("kind").asText().equals("runs")) {
+                runs.add(e.path("from").asText() + " -> " + e.path("to").asText() + " by " + e.path("source").asText());
+            }
+        });
+        assertThat(runs).contains(ref("graph/app:1") + " -> Deployment/shop/graph/main by digest");
+    }
 }
