@@ -152,6 +152,7 @@ public final class Watcher implements AutoCloseable {
         ArrayNode confirmed = answer.putArray("changed");
         ArrayNode unchanged = answer.putArray("unchanged");
         ArrayNode ignored = answer.putArray("ignored");
+        ArrayNode pending = answer.putArray("pending");
         for (PushEvent e : events) {
             if (e.tag() == null || e.registry() == null) {
                 ignored.addObject().put("reference", e.reference()).put("reason",
@@ -171,7 +172,16 @@ public final class Watcher implements AutoCloseable {
             }
             try {
                 Optional<BasePoller.Change> change = poller.confirm(reference);
-                (change.isPresent() ? confirmed : unchanged).add(reference);
+                if (change.isPresent()) {
+                    confirmed.add(reference);
+                } else if (e.digest() != null && !e.digest().equals(storedDigest(reference))) {
+                    // Distribution sends the event when the manifest is stored and moves the tag just after: a HEAD
+                    // that fast can still see the old digest. Checked again shortly, off the registry's request.
+                    pending.add(reference);
+                    recheck(reference, e.digest());
+                } else {
+                    unchanged.add(reference);
+                }
             } catch (DrydockException bad) {
                 ignored.addObject().put("reference", reference).put("reason", "the HEAD to confirm it failed: " + bad.getMessage());
             }
@@ -179,6 +189,32 @@ public final class Watcher implements AutoCloseable {
         say("notification from " + source + ": " + events.size() + " push event(s), " + confirmed.size() + " confirmed change(s), "
                 + ignored.size() + " ignored");
         respond(ctx, 202, answer);
+    }
+
+    private String storedDigest(String reference) {
+        return store.trackedBase(reference).map(TrackedBase::digest).orElse(null);
+    }
+
+    /** Asks again, a few times over about two seconds, until the tag shows the notified digest. */
+    private void recheck(String reference, String notified) {
+        Thread.ofVirtual().name("drydock-recheck").start(() -> {
+            for (long wait : new long[] {100, 300, 600, 1000}) {
+                try {
+                    Thread.sleep(wait);
+                    if (poller.confirm(reference).isPresent() || notified.equals(storedDigest(reference))) {
+                        say("notification for " + reference + ": confirmed on a second look");
+                        return;
+                    }
+                } catch (InterruptedException ie) {
+                    return;
+                } catch (DrydockException bad) {
+                    say("notification for " + reference + ": the HEAD to confirm it failed: " + bad.getMessage());
+                    return;
+                }
+            }
+            say("notification for " + reference + " named " + notified + ", but the tag still points to " + storedDigest(reference)
+                    + "; the next poll checks again");
+        });
     }
 
     private static boolean authorized(Context ctx, String token) {
