@@ -54,6 +54,7 @@ public final class BaseUpdateLoop {
     public static final String REBUILD = "rebuild";
     public static final String VALIDATE = "validate";
     public static final String ROLLOUT = "rollout";
+    public static final String REFRESH = "refresh";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_ATTEMPTS = 3;
@@ -127,6 +128,39 @@ public final class BaseUpdateLoop {
         return fresh;
     }
 
+    /**
+     * Enqueues the scheduled refreshes that are due: one step per image with a {@code refresh} interval and per
+     * period of it, however often this is called and however many workers call it.
+     */
+    public int scheduleRefreshes() {
+        int n = 0;
+        Instant now = clock.instant();
+        for (WatchConfig.ImageEntry e : config.images()) {
+            if (e.refresh() == null) {
+                continue;
+            }
+            long period = now.getEpochSecond() / Math.max(1, e.refresh().getSeconds());
+            ObjectNode p = JSON.createObjectNode().put("image", e.image()).put("period", period);
+            if (store.enqueue(new JobSpec(REFRESH, e.image() + "|" + period, p.toString(), e.schedule().nextAllowed(now).at()))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Asks for a refresh of {@code image} at the next pass (after an advisory that hits a golden base, say). */
+    public static void requestRefresh(Store store, WatchConfig config, Clock clock, String image, String who) {
+        WatchConfig.ImageEntry entry = config.image(image).orElseThrow(() -> new DrydockException(image + " is not in the watch configuration "
+                + config.file()));
+        if (entry.strategy().equals("rebase")) {
+            throw new DrydockException(image + " is rebuilt by rebase, which cannot refresh it on the same base; give it a building strategy");
+        }
+        Instant now = clock.instant();
+        ObjectNode p = JSON.createObjectNode().put("image", entry.image()).put("requestedBy", who);
+        store.enqueue(new JobSpec(REFRESH, entry.image() + "|requested-" + now.toEpochMilli(), p.toString(), now));
+        store.audit(new AuditEntry(entry.image(), now, "refresh-requested", "refresh requested by " + who, null, 0));
+    }
+
     /** Puts back what this worker was running when it stopped; call once at start. */
     public int recover() {
         return store.releaseAll(owner);
@@ -158,6 +192,7 @@ public final class BaseUpdateLoop {
                 case REBUILD -> rebuildStep(payload, job);
                 case VALIDATE -> validateStep(payload, job);
                 case ROLLOUT -> rolloutStep(payload, job);
+                case REFRESH -> refreshStep(payload, job);
                 default -> throw new DrydockException("unknown step kind " + job.kind());
             };
         } catch (Rebase.Refused e) {
@@ -364,6 +399,56 @@ public final class BaseUpdateLoop {
         v.set("facts", facts);
         return new Outcome(v.toString(), List.of(new JobSpec(VALIDATE, entry.target() + "@" + result.digest(), v.toString(), clock.instant())),
                 List.of(new AuditEntry(image, clock.instant(), "rebuilt", result.summary() + " → " + result.digest(), v.toString(), job.id())));
+    }
+
+    /**
+     * A golden base rebuilt on its current base (its Dockerfile installs the latest updates) into a candidate tag;
+     * promoted to its tag, validated and cascaded only when it installs other packages than the image it would
+     * replace. A refresh that changes nothing is not pushed: downstream images would be rebuilt for nothing.
+     */
+    private Outcome refreshStep(JsonNode p, Job job) {
+        String image = p.get("image").asText();
+        WatchConfig.ImageEntry entry = config.image(image).orElseThrow(() -> new DrydockException(image + " is no longer configured"));
+        ImageReference ref = ImageReference.parse(image);
+        Digest current = client.head(ref).map(Descriptor::digest)
+                .orElseThrow(() -> new DrydockException("the image " + image + " does not exist in its registry"));
+        String baseName = entry.base() != null ? entry.base()
+                : manifest(ref.withDigest(current)).annotations().get("org.opencontainers.image.base.name");
+        if (baseName == null) {
+            throw new Rebase.Refused("cannot refresh " + image + ": its base is not known (set base: in the watch configuration)");
+        }
+        ImageReference base = ImageReference.parse(baseName).withDigest(null);
+        Digest baseDigest = client.head(base).map(Descriptor::digest)
+                .orElseThrow(() -> new DrydockException("the base " + base + " of " + image + " does not exist in its registry"));
+        ImageReference target = ImageReference.parse(entry.target());
+        ImageReference candidate = target.withTag(target.tag() + "-drydock-refresh");
+        RebuildStrategy strategy = strategies.apply(entry.strategy());
+        say("refreshing " + image + " on " + base.withDigest(baseDigest) + " with " + strategy.name());
+        RebuildResult built = strategy.rebuild(new RebuildRequest(ref.withDigest(current), base.withDigest(baseDigest),
+                base.withDigest(baseDigest), candidate, entry.settings(), job.key(), config.rebuildTimeout()));
+        Set<String> before = purls(inventories.of(ref.withDigest(current).toString()));
+        Set<String> after = purls(inventories.of(candidate.withDigest(built.digest()).toString()));
+        if (before.equals(after)) {
+            return new Outcome("unchanged", List.of(), List.of(new AuditEntry(image, clock.instant(), "refresh-unchanged",
+                    "refreshed on " + shortDigest(baseDigest.toString()) + ": the same " + after.size()
+                            + " packages, so nothing is pushed to " + target + " (the candidate is " + candidate + "@"
+                            + shortDigest(built.digest().toString()) + ")", null, job.id())));
+        }
+        List<String> changes = new ArrayList<>();
+        after.stream().filter(x -> !before.contains(x)).sorted().limit(5).forEach(x -> changes.add("+" + x));
+        before.stream().filter(x -> !after.contains(x)).sorted().limit(5).forEach(x -> changes.add("-" + x));
+        client.pushManifest(target, target.tag(), manifest(candidate.withDigest(built.digest())));
+        ObjectNode v = JSON.createObjectNode().put("image", image).put("target", entry.target()).put("digest", built.digest().toString())
+                .put("previous", current.toString()).put("base", base.toString()).put("new", baseDigest.toString());
+        return new Outcome(v.toString(), List.of(new JobSpec(VALIDATE, entry.target() + "@" + built.digest(), v.toString(), clock.instant())),
+                List.of(new AuditEntry(image, clock.instant(), "refreshed", "refreshed " + image + " → " + built.digest() + ": "
+                        + String.join(", ", changes) + (changes.size() >= 5 ? ", …" : ""), v.toString(), job.id())));
+    }
+
+    private static Set<String> purls(Inventory inventory) {
+        Set<String> out = new java.util.TreeSet<>();
+        inventory.components().forEach(c -> out.add(c.purl()));
+        return out;
     }
 
     private Outcome validateStep(JsonNode p, Job job) {

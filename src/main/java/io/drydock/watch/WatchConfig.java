@@ -66,9 +66,11 @@ public record WatchConfig(Path file, String store, Poll poll, Notifications noti
      * @param base its base, when neither the lineage graph nor annotations are to be relied on
      * @param target where the rebuilt image is pushed (by default the same tag)
      * @param rule this image's rebuild rule; null for the file's
+     * @param refresh how often the image is rebuilt on its current base even when the base did not move (a golden
+     *        base whose Dockerfile installs the latest security updates); null for never
      */
     public record ImageEntry(String image, String base, String strategy, JsonNode settings, String target, String group,
-            RebuildDecision.Rule rule, Schedule schedule) {
+            RebuildDecision.Rule rule, Schedule schedule, Duration refresh) {
     }
 
     /** A reference in the one form the loop compares: registry, repository and tag, no digest. */
@@ -161,7 +163,8 @@ public record WatchConfig(Path file, String store, Poll poll, Notifications noti
             if (!e.isObject()) {
                 throw y.error(where, "must be a mapping");
             }
-            known(y, e, where, Set.of("image", "base", "strategy", "settings", "target", "group", "when", "quietHours", "approval"));
+            known(y, e, where, Set.of("image", "base", "strategy", "settings", "target", "group", "when", "quietHours", "approval",
+                    "refresh"));
             String image = reference(y, y.requiredText(e, where, "image"), StrictYaml.join(where, "image"));
             Integer before = seen.put(normalise(image), i + 1);
             if (before != null) {
@@ -198,7 +201,7 @@ public record WatchConfig(Path file, String store, Poll poll, Notifications noti
             images.add(new ImageEntry(image, base == null ? null : reference(y, base, StrictYaml.join(where, "base")), strategy,
                     settings == null ? JsonNodeFactory.instance.objectNode() : (ObjectNode) settings,
                     target == null ? image : reference(y, target, StrictYaml.join(where, "target")), group,
-                    e.has("when") ? rule(y, e, where) : null, schedule));
+                    e.has("when") ? rule(y, e, where) : null, schedule, refresh(y, e, where, strategy)));
         }
         return new WatchConfig(file, y.text(root, "", "store"), poll, notifications, rule,
                 duration(y, r, "rebuild", "timeout", Duration.ofMinutes(30)),
@@ -223,6 +226,21 @@ public record WatchConfig(Path file, String store, Poll poll, Notifications noti
             }
             throw y.error(where, e.getMessage());
         }
+    }
+
+    private static Duration refresh(StrictYaml y, JsonNode entry, String where, String strategy) {
+        if (!entry.has("refresh")) {
+            return null;
+        }
+        if (strategy.equals("rebase")) {
+            throw y.error(StrictYaml.join(where, "refresh"), "a refresh rebuilds the image on the same base, which a rebase cannot do; "
+                    + "use a strategy that builds (buildah, kubernetes-job or a CI service)");
+        }
+        Duration d = duration(y, entry, where, "refresh", null);
+        if (d.compareTo(Duration.ofMinutes(1)) < 0) {
+            throw y.error(StrictYaml.join(where, "refresh"), "must be at least 1m");
+        }
+        return d;
     }
 
     private static RebuildDecision.Rule rule(StrictYaml y, JsonNode map, String where) {

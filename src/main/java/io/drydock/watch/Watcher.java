@@ -57,6 +57,7 @@ public final class Watcher implements AutoCloseable {
         loop.recover();
         BasePoller.CycleResult r = poller.pollOnce();
         r.errors().forEach(e -> say("poll: " + e));
+        loop.scheduleRefreshes();
         loop.runUntilIdle();
         return r;
     }
@@ -68,8 +69,10 @@ public final class Watcher implements AutoCloseable {
             say("resuming " + released + " step(s) this worker was running when it stopped");
         }
         startNotifications();
-        pollThread = Thread.ofPlatform().name("drydock-poll").daemon().start(() -> poller.run(c -> { }, cycle ->
-                cycle.errors().forEach(e -> say("poll: " + e)), stopping::get));
+        pollThread = Thread.ofPlatform().name("drydock-poll").daemon().start(() -> poller.run(c -> { }, cycle -> {
+            cycle.errors().forEach(e -> say("poll: " + e));
+            loop.scheduleRefreshes();
+        }, stopping::get));
         workThread = Thread.ofPlatform().name("drydock-steps").daemon().start(() -> {
             while (!stopping.get()) {
                 try {
