@@ -1,6 +1,7 @@
 package io.drydock.cli;
 
 import io.drydock.DrydockException;
+import io.drydock.freshness.EolData;
 import io.drydock.image.ImageReference;
 import io.drydock.vulndb.AdvisoryMatch;
 import io.drydock.vulndb.BuildResult;
@@ -82,10 +83,82 @@ final class DbCommand implements Runnable {
         return VulnDb.open(p);
     }
 
+    /** Where {@code db update --eol} installs end-of-life data. */
+    static Path eolPath(ImageOptions options) {
+        return options.home().resolve("eol");
+    }
+
+    /**
+     * The end-of-life data scans use: what {@code db update --eol} installed in the home, else the snapshot shipped
+     * in the jar. Installed data that no longer loads gives a warning and the shipped snapshot.
+     */
+    static EolData eolData(ImageOptions options, PrintWriter err) {
+        Path dir = eolPath(options);
+        if (!Files.isDirectory(dir)) return EolData.embedded();
+        try {
+            return EolData.load(dir);
+        } catch (DrydockException e) {
+            err.println("drydock: warning: the installed end-of-life data cannot be used (" + e.getMessage()
+                    + "); using the snapshot shipped with Drydock");
+            err.flush();
+            return EolData.embedded();
+        }
+    }
+
+    /** Validates a directory of endoflife.date product files and installs a copy in the home: written aside, then renamed. */
+    static EolData installEol(Path from, ImageOptions options, PrintWriter out, PrintWriter err) throws IOException {
+        EolData data;
+        try {
+            data = EolData.load(from);
+        } catch (DrydockException e) {
+            throw new DrydockException("--eol " + from + ": " + e.getMessage(), e);
+        }
+        Path target = eolPath(options);
+        Files.createDirectories(target.getParent());
+        Path temp = Files.createTempDirectory(target.getParent(), "eol.new-");
+        Path old = null;
+        try {
+            try (var files = Files.list(from)) {
+                for (Path p : files.filter(Files::isRegularFile).toList()) {
+                    String name = p.getFileName().toString();
+                    if (name.matches("[a-z0-9][a-z0-9._-]*\\.md") || name.equals("SOURCE.md") || name.equals("LICENSE")) {
+                        Files.copy(p, temp.resolve(name));
+                    }
+                }
+            }
+            if (Files.exists(target)) {
+                old = target.resolveSibling("eol.old-" + System.nanoTime());
+                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            temp = null;
+        } finally {
+            if (temp != null) deleteTree(temp);
+            if (old != null) deleteTree(old);
+        }
+        out.printf("installed the end-of-life data from %s in %s: %d products, data of %s%n", from, target, data.products().size(),
+                data.snapshotDate() == null ? "unknown date" : data.snapshotDate());
+        data.warnings().stream().limit(20).forEach(w -> err.println("drydock: warning: end-of-life data: " + w));
+        if (data.warnings().size() > 20) err.println("drydock: warning: end-of-life data: " + (data.warnings().size() - 20) + " more warnings");
+        out.flush();
+        err.flush();
+        return data;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
     @Command(name = "update", description = "Build the DB from advisory sources (default: the real advisories shipped with Drydock, offline).")
     static final class Update implements Callable<Integer> {
         @Option(names = "--source", description = "A directory or file of OSV records, an osv.dev all.zip (path or https URL), an Alpine secdb directory, or oci://REF of a mirrored DB (repeatable).")
         List<String> sources = new ArrayList<>();
+
+        @Option(names = "--eol", paramLabel = "DIR", description = "Install newer end-of-life data: a directory of endoflife.date product files (<product>.md, e.g. its products/ folder). Alone, the advisory DB is left as it is.")
+        Path eol;
 
         @Mixin
         ImageOptions options;
@@ -97,6 +170,10 @@ final class DbCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             Path target = dbPath(options);
+            if (eol != null) {
+                installEol(eol, options, out, err);
+                if (sources.isEmpty()) return 0;
+            }
             if (sources.size() == 1 && sources.get(0).startsWith("oci://")) {
                 ImageReference ref = registryRef(sources.get(0).substring("oci://".length()), options);
                 DbMetadata meta = VulnDbArtifact.pull(options.client(), ref, target);

@@ -49,7 +49,7 @@ final class PolicyCommand implements Runnable {
 
     @Command(name = "check", description = {
             "Scans IMAGE and judges it against the policy: severity limits (with the policy's allow-list), banned",
-            "packages, labels, the user, the base image's age. Writes the verdict, which names every failed rule and",
+            "packages, labels, the user, the base image's age, the OS's and runtimes' end of life, approved bases. Writes the verdict, which names every failed rule and",
             "the findings or packages behind it."},
             footer = {"", "Exit codes: 0 the image passes the policy; 1 it fails; 2 usage error; 3 error (the message",
                     "names the input: the policy file and the key, the image, the DB)."})
@@ -119,6 +119,14 @@ final class PolicyCommand implements Runnable {
         ImageConfig config = opened.image().config();
         PolicyInput input = new PolicyInput(report, PolicyInput.packagesOf(opened.target().inventory(), report.base()),
                 config.labels(), config.user(), created.at(), created.unknownWhy(), opened.image().digest().toString());
+        if (policy.rules().denyEolOs() != null || policy.rules().denyEolRuntime() != null) {
+            input = input.withEol(PolicyFacts.eol(report.os(), opened.target().inventory(), config.env(),
+                    LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC)));
+        }
+        if (policy.rules().allowedBases() != null) {
+            input = input.withBaseChain(PolicyFacts.baseChain(options, image, opened.image(), report, policy.rules().allowedBases(),
+                    ScanCommand.access(options)));
+        }
         return new Checked(policy, policy.evaluate(input, clock), report, opened);
     }
 

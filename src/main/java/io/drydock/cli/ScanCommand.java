@@ -2,6 +2,8 @@ package io.drydock.cli;
 
 import io.drydock.DrydockException;
 import io.drydock.cache.CachingSource;
+import io.drydock.freshness.EolData;
+import io.drydock.freshness.Freshness;
 import io.drydock.image.ImageResolver;
 import io.drydock.image.ResolvedImage;
 import io.drydock.inventory.Inventory;
@@ -36,6 +38,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -126,14 +129,22 @@ final class ScanCommand implements Callable<Integer> {
         Gate gate = gate();
         PrintWriter err = spec.commandLine().getErr();
         List<ScanReport> reports = new ArrayList<>();
+        // parsed while the images are read: the first parse in a process costs about as much as a warm scan
+        CompletableFuture<EolData> eolData = CompletableFuture.supplyAsync(() -> DbCommand.eolData(options, err));
         try (VulnDb db = DbCommand.openOrBuild(options, err)) {
             DbCommand.checkAge(db, maxAge, err);
             Scanner scanner = scanner(db, detection, options);
+            LocalDate today = LocalDate.now(ZoneOffset.UTC);
             for (String image : images) {
-                reports.add(scanner.scan(imageTarget(image), base, gate));
+                OpenedImage opened = openImage(options, image);
+                ScanReport r = scanner.scan(opened.target(), base, gate);
+                reports.add(r.withFreshness(Freshness.assess(r, opened.target().inventory(), opened.image().config().env(),
+                        eolData.join(), today)));
             }
             for (Path sbom : sboms) {
-                reports.add(scanner.scan(sbomTarget(sbom), base, gate));
+                Scanner.Target target = sbomTarget(sbom);
+                ScanReport r = scanner.scan(target, base, gate);
+                reports.add(r.withFreshness(Freshness.assess(r, target.inventory(), List.of(), eolData.join(), today)));
             }
         }
         write(writer.write(reports), output, spec.commandLine().getOut());
@@ -162,10 +173,6 @@ final class ScanCommand implements Callable<Integer> {
         List<OpenVex> docs = vex.stream().map(OpenVex::read).toList();
         return new Gate(wanted, ignoreUnfixed, new LinkedHashSet<>(ignoreStatuses), onlyBase, onlyApp, ignores, docs, exitCode,
                 LocalDate.now(ZoneOffset.UTC));
-    }
-
-    private Scanner.Target imageTarget(String image) {
-        return openImage(options, image).target();
     }
 
     /** A scanner that reaches bases and their current digests the way the command line opens images. */

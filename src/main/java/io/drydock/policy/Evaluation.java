@@ -1,5 +1,6 @@
 package io.drydock.policy;
 
+import io.drydock.freshness.EolData;
 import io.drydock.policy.Verdict.Item;
 import io.drydock.policy.Verdict.RuleResult;
 import io.drydock.scan.BaseImage;
@@ -59,6 +60,15 @@ final class Evaluation {
         }
         if (rules.maxBaseAge() != null) {
             results.add(maxBaseAge());
+        }
+        if (rules.denyEolOs() != null) {
+            results.add(denyEolOs());
+        }
+        if (rules.denyEolRuntime() != null) {
+            results.add(denyEolRuntime());
+        }
+        if (rules.allowedBases() != null) {
+            results.add(allowedBases());
         }
         if (rules.maxScanAge() != null) {
             results.add(new RuleResult("maxScanAge", PolicyDuration.format(rules.maxScanAge()), true,
@@ -243,6 +253,166 @@ final class Evaluation {
         String built = "the base " + base + " was built " + created + (age.isNegative() ? ", after the evaluation time"
                 : ", " + ago(age) + " ago");
         return new RuleResult("maxBaseAge", limit, passed, built + (passed ? ": within " : ": older than ") + limit, List.of());
+    }
+
+    /** How one release line fares against an end-of-life rule: failed, unknown (noted, not failed), or fine. */
+    private record EolJudgement(boolean failed, boolean unknown, String text) {
+    }
+
+    /**
+     * The line fails once its end of support lies at least {@code grace} in the past (the end date itself counts as
+     * ended, as in the end-of-life data); the end is that of regular security support, or of extended support when
+     * the rule allows it and the line has one.
+     */
+    private EolJudgement judge(EolData.Answer a, Rules.EolRule rule) {
+        String what = a.product() + " " + a.version() + (a.cycle() != null && !a.cycle().equals(a.version()) ? " (line " + a.cycle() + ")" : "");
+        String data = "end-of-life data of " + a.dataDate();
+        if (a.status() == EolData.Status.UNKNOWN_LINE || a.status() == EolData.Status.UNKNOWN_DATE) {
+            String why = a.warnings().isEmpty() ? what + ": support status unknown (" + data + ")" : a.warnings().get(a.warnings().size() - 1);
+            return new EolJudgement(false, true, why);
+        }
+        LocalDate eol = a.eol();
+        LocalDate ext = a.extendedEnd();
+        if (eol == null) {
+            if (a.status() == EolData.Status.SUPPORTED) {
+                return new EolJudgement(false, false, what + " is supported, no end planned (" + data + ")");
+            }
+            if (rule.allowExtendedSupport() && a.status() == EolData.Status.EXTENDED_SUPPORT_ONLY && ext != null) {
+                eol = ext; // judged by the extended end below
+            } else {
+                return new EolJudgement(true, false, what + " is past its end of support (no date in the " + data
+                        + "), so no grace period can apply");
+            }
+        }
+        if (today.isBefore(eol)) {
+            return new EolJudgement(false, false, what + " is supported until " + eol + " (" + data + ")");
+        }
+        boolean extended = rule.allowExtendedSupport() && ext != null && !ext.isBefore(eol);
+        LocalDate end = extended ? ext : eol;
+        String history = what + ": regular security support ended " + eol;
+        if (ext != null) {
+            history += today.isBefore(ext) ? ", extended support only until " + ext : ", extended support ended " + ext;
+        }
+        if (extended && today.isBefore(ext)) {
+            return new EolJudgement(false, false, history + ", which allowExtendedSupport accepts (" + data + ")");
+        }
+        long days = java.time.temporal.ChronoUnit.DAYS.between(end, today);
+        Instant deadline = end.atStartOfDay(ZoneOffset.UTC).toInstant().plus(rule.grace());
+        boolean failed = !now.isBefore(deadline);
+        String graceText = rule.grace().isZero() ? "no grace period"
+                : failed ? "past the grace period of " + PolicyDuration.format(rule.grace())
+                : "within the grace period of " + PolicyDuration.format(rule.grace()) + " (until " + deadline + ")";
+        String since = (extended ? "extended support ended " : "support ended ") + count(days, "days") + " ago";
+        return new EolJudgement(failed, false, history + "; " + since + ", " + graceText + " (" + data + ")");
+    }
+
+    private RuleResult denyEolOs() {
+        Rules.EolRule rule = rules.denyEolOs();
+        PolicyInput.EolFacts facts = input.eol();
+        if (facts == null) {
+            return new RuleResult("denyEolOs", rule.setting(), false, "the end-of-life status of the image's OS was not gathered",
+                    List.of());
+        }
+        if (facts.os() == null) {
+            notes.add("denyEolOs: no OS release was found in the image, so there is no OS end of life to judge");
+            return new RuleResult("denyEolOs", rule.setting(), true, "no OS release found in the image; nothing to judge", List.of());
+        }
+        EolJudgement j = judge(facts.os(), rule);
+        if (j.unknown()) {
+            notes.add("denyEolOs: " + j.text());
+            return new RuleResult("denyEolOs", rule.setting(), true, "not judged: " + j.text(), List.of());
+        }
+        return new RuleResult("denyEolOs", rule.setting(), !j.failed(), j.text(), List.of());
+    }
+
+    private RuleResult denyEolRuntime() {
+        Rules.EolRule rule = rules.denyEolRuntime();
+        PolicyInput.EolFacts facts = input.eol();
+        if (facts == null) {
+            return new RuleResult("denyEolRuntime", rule.setting(), false,
+                    "the end-of-life status of the image's runtimes was not gathered", List.of());
+        }
+        List<Item> failing = new ArrayList<>();
+        int unknown = 0;
+        for (PolicyInput.RuntimeEol r : facts.runtimes()) {
+            if (r.answer() == null) {
+                notes.add("denyEolRuntime: no end-of-life data for " + r.name() + " " + r.version() + "; not judged");
+                unknown++;
+                continue;
+            }
+            EolJudgement j = judge(r.answer(), rule);
+            if (j.unknown()) {
+                notes.add("denyEolRuntime: " + j.text() + "; not judged");
+                unknown++;
+            } else if (j.failed()) {
+                failing.add(new Item(null, r.name(), null, r.version(), null, null, j.text() + "; seen in " + r.evidence()));
+            }
+        }
+        int total = facts.runtimes().size();
+        String unknownText = unknown == 0 ? "" : "; " + unknown + " not judged for want of end-of-life data (see notes)";
+        if (total == 0) {
+            return new RuleResult("denyEolRuntime", rule.setting(), true, "no language runtimes found in the image", List.of());
+        }
+        if (failing.isEmpty()) {
+            return new RuleResult("denyEolRuntime", rule.setting(), true, "none of the " + count(total, "runtimes")
+                    + " is past its end of support beyond the grace period" + unknownText, List.of());
+        }
+        String named = failing.stream().limit(NAMED_IN_EXPLANATION).map(i -> i.pkg() + " " + i.version())
+                .collect(Collectors.joining(", ")) + (failing.size() > NAMED_IN_EXPLANATION ? ", …" : "");
+        return new RuleResult("denyEolRuntime", rule.setting(), false, failing.size() + " of " + count(total, "runtimes")
+                + (failing.size() == 1 ? " is" : " are") + " past end of support beyond the grace period: " + named + unknownText,
+                failing);
+    }
+
+    private RuleResult allowedBases() {
+        Rules.AllowedBases allowed = rules.allowedBases();
+        String setting = allowed.setting();
+        PolicyInput.BaseChain chain = input.baseChain();
+        if (chain == null) {
+            return new RuleResult("allowedBases", setting, false, "what the image is built on was not gathered; approved bases: "
+                    + alternatives(allowed), List.of());
+        }
+        chain.notes().forEach(n -> notes.add("allowedBases: " + n));
+        Map<String, String> approved = new LinkedHashMap<>();
+        allowed.images().forEach(i -> approved.putIfAbsent(io.drydock.catalogue.Catalogue.key(i), i));
+        String self = io.drydock.catalogue.Catalogue.key(report.target());
+        if (approved.containsKey(self)) {
+            return new RuleResult("allowedBases", setting, true, report.target() + " is itself an approved base", List.of());
+        }
+        for (PolicyInput.Link link : chain.links()) {
+            String match = approved.get(io.drydock.catalogue.Catalogue.key(link.reference()));
+            if (match != null) {
+                PolicyInput.Link direct = chain.links().get(0);
+                String via = direct == link ? "" : ", through " + direct.reference();
+                return new RuleResult("allowedBases", setting, true, "built on the approved base " + match + " (" + link.how() + ")"
+                        + via, List.of());
+            }
+        }
+        if (chain.links().isEmpty()) {
+            return new RuleResult("allowedBases", setting, false, "no base image is known (no annotation, --base, lineage record or"
+                    + " approved base's layers name one), so it is not built on an approved base; approved alternatives: "
+                    + alternatives(allowed), List.of());
+        }
+        PolicyInput.Link direct = chain.links().get(0);
+        String below = chain.links().size() == 1 ? ""
+                : " (nor is any base below it: " + chain.links().subList(1, chain.links().size()).stream()
+                        .map(PolicyInput.Link::reference).distinct().collect(Collectors.joining(", ")) + ")";
+        return new RuleResult("allowedBases", setting, false, "built on " + direct.reference() + " (" + direct.how()
+                + "), which is not an approved base" + below + "; approved alternatives: " + alternatives(allowed), List.of());
+    }
+
+    /** The approved bases, those naming the image's OS first (a Debian image is offered the Debian bases first). */
+    private String alternatives(Rules.AllowedBases allowed) {
+        String os = report.os() == null || report.os().id() == null ? null : report.os().id().toLowerCase(java.util.Locale.ROOT);
+        List<String> sameOs = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        for (String i : allowed.images()) {
+            (os != null && i.toLowerCase(java.util.Locale.ROOT).contains(os) ? sameOs : others).add(i);
+        }
+        sameOs.addAll(others);
+        int shown = 5;
+        return String.join(", ", sameOs.subList(0, Math.min(shown, sameOs.size())))
+                + (sameOs.size() > shown ? " and " + (sameOs.size() - shown) + " more in " + allowed.source() : "");
     }
 
     private void addNotes(List<RuleResult> results) {

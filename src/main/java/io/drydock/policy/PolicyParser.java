@@ -22,7 +22,9 @@ final class PolicyParser {
 
     private static final List<String> TOP_KEYS = List.of("apiVersion", "kind", "name", "rules");
     private static final List<String> RULE_KEYS = List.of("maxSeverity", "maxSeverityBase", "maxSeverityApp", "ignoreUnfixed",
-            "allow", "bannedPackages", "requiredLabels", "nonRootUser", "maxBaseAge", "maxScanAge", "requireAttestations");
+            "allow", "bannedPackages", "requiredLabels", "nonRootUser", "maxBaseAge", "maxScanAge", "requireAttestations",
+            "denyEolOs", "denyEolRuntime", "allowedBases");
+    private static final List<String> EOL_KEYS = List.of("grace", "allowExtendedSupport");
     private static final List<String> ALLOW_KEYS = List.of("id", "reason", "expires");
 
     private final Path file;
@@ -77,7 +79,71 @@ final class PolicyParser {
                 requiredLabels(r.get("requiredLabels")), bool(r, "nonRootUser"),
                 duration(r, "maxBaseAge"), duration(r, "maxScanAge"),
                 List.copyOf(new LinkedHashSet<>(textList(r.get("requireAttestations"), "rules.requireAttestations",
-                        AttestationKind::parse))));
+                        AttestationKind::parse))),
+                eolRule(r, "denyEolOs"), eolRule(r, "denyEolRuntime"), allowedBases(r.get("allowedBases")));
+    }
+
+    /** {@code true} (no grace), {@code false} or absent (not set), or a map with {@code grace} and {@code allowExtendedSupport}. */
+    private Rules.EolRule eolRule(JsonNode rules, String key) {
+        JsonNode v = rules.get(key);
+        String where = "rules." + key;
+        if (v == null || v.isNull() || v.isBoolean() && !v.booleanValue()) {
+            return null;
+        }
+        if (v.isBoolean()) {
+            return new Rules.EolRule(Duration.ZERO, false);
+        }
+        if (!v.isObject()) {
+            throw yaml.error(where, "must be true, or a map with grace (e.g. 30d) and allowExtendedSupport, not " + StrictYaml.show(v));
+        }
+        onlyKnownKeys(v, where, EOL_KEYS);
+        Duration grace = Duration.ZERO;
+        JsonNode g = v.get("grace");
+        if (g != null && g.isNumber()) {
+            throw yaml.error(where + ".grace", g.asText() + " has no unit; write e.g. " + g.asText() + "d");
+        }
+        String text = yaml.text(v, where, "grace");
+        if (text != null && !text.matches("0+[smhdw]?")) {
+            grace = yaml.convert(text, where + ".grace", PolicyDuration::parse);
+        }
+        return new Rules.EolRule(grace, bool(v, "allowExtendedSupport", where));
+    }
+
+    /** A list of approved references, or {@code {catalogue: FILE}} with FILE relative to the policy file. */
+    private Rules.AllowedBases allowedBases(JsonNode v) {
+        String where = "rules.allowedBases";
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isArray()) {
+            List<String> images = textList(v, where, text -> {
+                try {
+                    io.drydock.image.ImageReference.parse(text);
+                } catch (io.drydock.DrydockException bad) {
+                    throw new IllegalArgumentException("'" + text + "' is not an image reference: " + bad.getMessage());
+                }
+                return text;
+            });
+            if (images.isEmpty()) {
+                throw yaml.error(where, "is empty; a list that approves no base would fail every image");
+            }
+            return new Rules.AllowedBases("inline", null, images);
+        }
+        if (!v.isObject()) {
+            throw yaml.error(where, "must be a list of approved images, or a map with catalogue: FILE, not " + StrictYaml.show(v));
+        }
+        onlyKnownKeys(v, where, List.of("catalogue"));
+        String name = yaml.requiredText(v, where, "catalogue");
+        Path dir = file.toAbsolutePath().getParent();
+        Path catalogueFile = dir == null ? Path.of(name) : dir.resolve(name);
+        io.drydock.catalogue.Catalogue catalogue;
+        try {
+            catalogue = io.drydock.catalogue.Catalogue.read(catalogueFile);
+        } catch (io.drydock.DrydockException bad) {
+            throw yaml.error(where + ".catalogue", bad.getMessage());
+        }
+        return new Rules.AllowedBases(name, catalogue.digest(),
+                catalogue.bases().stream().map(io.drydock.catalogue.Catalogue.Base::image).toList());
     }
 
     private SeverityLimit severity(JsonNode rules, String key) {
@@ -95,12 +161,16 @@ final class PolicyParser {
     }
 
     private boolean bool(JsonNode rules, String key) {
+        return bool(rules, key, "rules");
+    }
+
+    private boolean bool(JsonNode rules, String key, String where) {
         JsonNode v = rules.get(key);
         if (v == null || v.isNull()) {
             return false;
         }
         if (!v.isBoolean()) {
-            throw yaml.error("rules." + key, "must be true or false, not " + StrictYaml.show(v));
+            throw yaml.error(where + "." + key, "must be true or false, not " + StrictYaml.show(v));
         }
         return v.booleanValue();
     }

@@ -17,11 +17,15 @@ import java.util.regex.Pattern;
  * @param maxBaseAge how long ago the base image may have been built
  * @param maxScanAge how old a scan a stored verdict may rest on; applied by verification, recorded here
  * @param requireAttestations what verification must find attached to the image; recorded here
+ * @param denyEolOs fail an image whose OS release line is past its end of support; null when not set
+ * @param denyEolRuntime fail an image with a language runtime past its end of support; null when not set
+ * @param allowedBases the approved bases an image must be built on, directly or transitively; null when not set
  */
 public record Rules(SeverityLimit maxSeverity, SeverityLimit maxSeverityBase, SeverityLimit maxSeverityApp,
                     boolean ignoreUnfixed, List<AllowEntry> allow, List<PackagePattern> bannedPackages,
                     List<RequiredLabel> requiredLabels, boolean nonRootUser, Duration maxBaseAge, Duration maxScanAge,
-                    List<AttestationKind> requireAttestations) {
+                    List<AttestationKind> requireAttestations, EolRule denyEolOs, EolRule denyEolRuntime,
+                    AllowedBases allowedBases) {
 
     public Rules {
         allow = List.copyOf(allow);
@@ -32,7 +36,36 @@ public record Rules(SeverityLimit maxSeverity, SeverityLimit maxSeverityBase, Se
 
     /** Nothing required: every image passes. */
     public static final Rules NONE = new Rules(null, null, null, false, List.of(), List.of(), List.of(), false, null, null,
-            List.of());
+            List.of(), null, null, null);
+
+    /**
+     * {@code denyEolOs} or {@code denyEolRuntime}: a release line fails once its end of support lies more than
+     * {@code grace} in the past. The end is the end of regular security support; with {@code allowExtendedSupport}
+     * it is the end of extended support (Debian LTS, Ubuntu Pro, RHEL ELS) when the line has one.
+     */
+    public record EolRule(Duration grace, boolean allowExtendedSupport) {
+        public String setting() {
+            return "grace " + (grace.isZero() ? "0d" : PolicyDuration.format(grace))
+                    + (allowExtendedSupport ? ", extended support allowed" : "");
+        }
+    }
+
+    /**
+     * {@code allowedBases}: the approved base references ({@code registry/repository:tag}).
+     *
+     * @param source the catalogue file as the policy names it, or {@code inline} for a list in the policy
+     * @param digest {@code sha256:<hex>} of the catalogue file; null for an inline list
+     * @param images the approved references, as written
+     */
+    public record AllowedBases(String source, String digest, List<String> images) {
+        public AllowedBases {
+            images = List.copyOf(images);
+        }
+
+        public String setting() {
+            return source.equals("inline") ? String.join(", ", images) : source + " (" + digest + ")";
+        }
+    }
 
     /**
      * One allow-list entry. It allows through the day {@code expires} (UTC) and not after, like the ignore file's

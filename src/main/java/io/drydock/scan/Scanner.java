@@ -1,6 +1,7 @@
 package io.drydock.scan;
 
 import io.drydock.DrydockException;
+import io.drydock.image.ResolvedImage;
 import io.drydock.inventory.AnalysisWarning;
 import io.drydock.inventory.Inventory;
 import io.drydock.vulndb.DbMetadata;
@@ -26,6 +27,7 @@ public final class Scanner {
     private final BaseDetector detector;
     private final Clock clock;
     private final Map<String, CurrentBase> currentBases = new HashMap<>();
+    private final Map<String, BaseNow> baseNow = new HashMap<>();
 
     public Scanner(VulnDb db, Matcher.Priority priority, ImageAccess images, KnownBases known, Clock clock) {
         this.db = db;
@@ -69,7 +71,14 @@ public final class Scanner {
         List<Finding> inApp = findings.stream().filter(f -> f.origin() == Origin.APPLICATION).toList();
         Integer fixed = null;
         String digest = null;
+        String created = null;
         String note;
+        if (base.name() != null && !base.name().contains("@")) {
+            // the tag's digest and creation time now (manifest and config only), for the freshness report
+            BaseNow now = baseNow.computeIfAbsent(base.name(), this::now);
+            digest = now.digest();
+            created = now.created();
+        }
         if (inBase.isEmpty()) {
             note = "no findings in the base image";
             fixed = 0;
@@ -80,6 +89,7 @@ public final class Scanner {
         } else {
             CurrentBase current = currentBases.computeIfAbsent(base.name(), this::current);
             if (current.error() != null) {
+                digest = null;
                 note = "could not check the current digest of " + base.name() + ": " + current.error();
             } else {
                 digest = current.digest();
@@ -95,7 +105,20 @@ public final class Scanner {
         List<Upgrades.Upgrade> upgrades = Upgrades.of(findings, db);
         return new Remediation(inBase.size(), fixed, digest, note, inApp.size(),
                 upgrades.stream().filter(u -> u.origin() == Origin.APPLICATION).toList(),
-                upgrades.stream().filter(u -> u.origin() == Origin.BASE).toList());
+                upgrades.stream().filter(u -> u.origin() == Origin.BASE).toList(), created);
+    }
+
+    /** The digest a base's tag resolves to now and its config's {@code created}; never fails the scan. */
+    private record BaseNow(String digest, String created) {
+    }
+
+    private BaseNow now(String name) {
+        try {
+            ResolvedImage img = images.resolve(name);
+            return new BaseNow(img.digest().toString(), img.config().created());
+        } catch (RuntimeException e) {
+            return new BaseNow(null, null);
+        }
     }
 
     private record CurrentBase(String digest, Set<String> findings, String error) {

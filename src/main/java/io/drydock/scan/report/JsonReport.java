@@ -3,6 +3,8 @@ package io.drydock.scan.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drydock.freshness.EolData;
+import io.drydock.freshness.FreshnessReport;
 import io.drydock.inventory.OsRelease;
 import io.drydock.layer.LayerInfo;
 import io.drydock.scan.BaseImage;
@@ -80,7 +82,65 @@ public record JsonReport() implements ReportWriter {
         doc.set("remediation", remediation(r.remediation()));
         strings(doc.putArray("notes"), r.notes());
         strings(doc.putArray("inventoryWarnings"), r.inventoryWarnings());
+        doc.set("freshness", freshness(r.freshness()));
         return doc;
+    }
+
+    /** The {@code freshness} object (docs/scan-report.md), null when not assessed; also {@code drydock freshness --format json}. */
+    public static ObjectNode freshness(FreshnessReport f) {
+        if (f == null) {
+            return null;
+        }
+        ObjectNode n = JSON.createObjectNode();
+        n.put("dataDate", f.dataDate() == null ? null : f.dataDate().toString());
+        n.put("dataOrigin", f.dataOrigin());
+        n.put("assessedOn", f.today() == null ? null : f.today().toString());
+        FreshnessReport.BaseAge b = f.base();
+        if (b == null) {
+            n.putNull("base");
+        } else {
+            ObjectNode base = n.putObject("base");
+            base.put("name", b.name());
+            base.put("builtOnDigest", b.builtOnDigest());
+            base.put("currentDigest", b.currentDigest());
+            base.put("behind", b.behind());
+            base.put("newerBaseBuilt", b.newerBaseBuilt() == null ? null : b.newerBaseBuilt().toString());
+            base.put("daysBehind", b.daysBehind());
+            base.put("baseFindings", b.baseFindings());
+            base.put("fixedByNewerBase", b.fixedByNewerBase());
+            base.put("note", b.note());
+        }
+        n.set("os", eol(f.os()));
+        ArrayNode runtimes = n.putArray("runtimes");
+        f.runtimes().forEach(r -> runtimes.add(eol(r)));
+        strings(n.putArray("warnings"), f.warnings());
+        return n;
+    }
+
+    private static ObjectNode eol(FreshnessReport.EolAnswer e) {
+        if (e == null) {
+            return null;
+        }
+        EolData.Answer a = e.answer();
+        ObjectNode n = JSON.createObjectNode();
+        n.put("name", e.name());
+        n.put("version", e.version());
+        n.put("product", a.product());
+        n.put("line", a.cycle());
+        n.put("status", status(a.status()));
+        n.put("eol", a.eol() == null ? null : a.eol().toString());
+        n.put("extendedSupportEnd", a.extendedEnd() == null ? null : a.extendedEnd().toString());
+        n.put("latest", a.latest());
+        n.put("latestInLine", a.latestInLine());
+        n.put("evidence", e.evidence());
+        n.put("path", e.path());
+        n.put("layer", e.layer() < 0 ? null : e.layer());
+        return n;
+    }
+
+    /** {@code supported}, {@code extended-support-only}, {@code end-of-life}, {@code unknown-line}, {@code unknown-date}. */
+    static String status(EolData.Status status) {
+        return status.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
     private static ObjectNode os(OsRelease os) {

@@ -2,6 +2,8 @@ package io.drydock.scan.report;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drydock.freshness.EolData;
+import io.drydock.freshness.FreshnessReport;
 import io.drydock.scan.Finding;
 import io.drydock.scan.Rating;
 import io.drydock.scan.ScanReport;
@@ -73,6 +75,7 @@ public record SarifReport() implements ReportWriter {
         for (Finding f : r.findings()) {
             results.add(result(r, f, ruleIndex.get(f.id())));
         }
+        endOfLife(r, rules, results);
         run.putObject("automationDetails").put("id", "drydock/" + repository(r.target()) + "/");
         run.put("columnKind", "unicodeCodePoints");
         run.putArray("invocations").add(invocation(r));
@@ -171,6 +174,82 @@ public record SarifReport() implements ReportWriter {
         return result;
     }
 
+    static final String EOL_RUNTIME_RULE = "drydock-eol-runtime";
+    static final String EOL_OS_RULE = "drydock-eol-os";
+
+    /** One result per end-of-life runtime and for an end-of-life OS release, under two rules of Drydock's own. */
+    private static void endOfLife(ScanReport r, ArrayNode rules, ArrayNode results) {
+        FreshnessReport f = r.freshness();
+        if (f == null) {
+            return;
+        }
+        List<FreshnessReport.EolAnswer> eol = new ArrayList<>();
+        if (f.os() != null && f.os().status() == EolData.Status.END_OF_LIFE) {
+            eol.add(f.os());
+        }
+        f.runtimes().stream().filter(a -> a.status() == EolData.Status.END_OF_LIFE).forEach(eol::add);
+        Map<String, Integer> index = new LinkedHashMap<>();
+        for (FreshnessReport.EolAnswer a : eol) {
+            boolean os = a.kind().equals("os");
+            String ruleId = os ? EOL_OS_RULE : EOL_RUNTIME_RULE;
+            if (!index.containsKey(ruleId)) {
+                index.put(ruleId, rules.size());
+                rules.add(eolRule(ruleId, os, f));
+            }
+            EolData.Answer ans = a.answer();
+            ObjectNode result = results.addObject();
+            result.put("ruleId", ruleId);
+            result.put("ruleIndex", index.get(ruleId));
+            result.put("level", "warning");
+            result.putObject("message").put("text", (os ? "The OS release " : "The runtime ") + a.name() + " " + a.version()
+                    + (ans.cycle() != null ? " (release line " + ans.cycle() + ")" : "") + " is end of life"
+                    + (ans.eol() != null ? " since " + ans.eol() : "") + (ans.extendedEnd() != null ? ", extended support ended " + ans.extendedEnd() : "")
+                    + ": it gets no security fixes." + (ans.latest() != null ? " The newest release of the line is " + ans.latest() + "." : "")
+                    + " Found from " + a.evidence() + (a.layer() >= 0 ? " (layer " + a.layer() + ")" : "") + " in " + r.target()
+                    + " (end-of-life data of " + f.dataDate() + ").");
+            ObjectNode physical = result.putArray("locations").addObject().putObject("physicalLocation");
+            physical.putObject("artifactLocation").put("uri", uri(a.path() == null ? r.target() : a.path()));
+            physical.putObject("region").put("startLine", 1);
+            String key = String.join("\u0000", repository(r.target()), ruleId, a.name(), ans.cycle() == null ? a.version() : ans.cycle(),
+                    a.path() == null ? "" : a.path());
+            String fingerprint = hash(key);
+            ObjectNode fingerprints = result.putObject("partialFingerprints");
+            fingerprints.put(FINGERPRINT, fingerprint);
+            fingerprints.put("primaryLocationLineHash", fingerprint);
+            ObjectNode props = result.putObject("properties");
+            props.put("name", a.name());
+            props.put("version", a.version());
+            props.put("product", ans.product());
+            props.put("line", ans.cycle());
+            props.put("eol", ans.eol() == null ? null : ans.eol().toString());
+            props.put("extendedSupportEnd", ans.extendedEnd() == null ? null : ans.extendedEnd().toString());
+            props.put("latest", ans.latest());
+            props.put("eolDataDate", f.dataDate() == null ? null : f.dataDate().toString());
+            props.put("layerIndex", a.layer() < 0 ? null : a.layer());
+            props.put("image", r.target());
+        }
+    }
+
+    private static ObjectNode eolRule(String id, boolean os, FreshnessReport f) {
+        ObjectNode rule = JsonReport.JSON.createObjectNode();
+        rule.put("id", id);
+        String what = os ? "OS release" : "language runtime";
+        rule.putObject("shortDescription").put("text", "End-of-life " + what);
+        rule.putObject("fullDescription").put("text", "The image contains a " + what
+                + " whose release line is past its end of support (and of any extended support): it gets no security fixes.");
+        rule.put("helpUri", "https://endoflife.date/");
+        ObjectNode help = rule.putObject("help");
+        String text = "Move to a supported release line" + (os ? " of the distribution (rebuild on a newer base image)" : " of the runtime")
+                + ". Dates from endoflife.date's data of " + f.dataDate() + ".";
+        help.put("text", text);
+        help.put("markdown", text);
+        ObjectNode props = rule.putObject("properties");
+        ArrayNode tags = props.putArray("tags");
+        tags.add("security");
+        tags.add("end-of-life");
+        return rule;
+    }
+
     /** Notes and unreadable files, which GitHub lists with the run as tool notifications. */
     private static ObjectNode invocation(ScanReport r) {
         ObjectNode inv = JsonReport.JSON.createObjectNode();
@@ -207,6 +286,10 @@ public record SarifReport() implements ReportWriter {
     static String fingerprint(ScanReport r, Finding f) {
         String path = f.pkg().paths().isEmpty() ? "" : f.pkg().paths().get(0);
         String key = String.join("\u0000", repository(r.target()), f.id(), f.pkg().type(), f.pkg().name(), path, f.origin().label());
+        return hash(key);
+    }
+
+    private static String hash(String key) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 16);

@@ -48,6 +48,9 @@ public record TableReport(boolean colour) implements ReportWriter {
         findings(out, r);
         totals(out, r);
         remediation(out, r);
+        if (r.freshness() != null) {
+            out.append('\n').append(FreshnessText.write(r.freshness()));
+        }
         leftOut(out, r);
         return out.toString();
     }

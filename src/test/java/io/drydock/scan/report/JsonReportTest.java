@@ -23,7 +23,7 @@ class JsonReportTest {
     @Test
     void schemaVersionComesFirstAndTheFieldsKeepTheirOrder() {
         assertThat(names(doc)).containsExactly("schemaVersion", "tool", "target", "digest", "scannedAt", "os", "db", "base",
-                "packages", "summary", "findings", "suppressed", "filtered", "remediation", "notes", "inventoryWarnings");
+                "packages", "summary", "findings", "suppressed", "filtered", "remediation", "notes", "inventoryWarnings", "freshness");
         assertThat(doc.get("schemaVersion").asInt()).isEqualTo(ScanReport.SCHEMA_VERSION);
         assertThat(names(doc.get("findings").get(0))).containsExactly("id", "aliases", "advisories", "severity",
                 "severitySource", "cvss", "status", "fixedVersions", "summary", "origin", "package", "matchedAs", "layer", "why");
