@@ -13,7 +13,7 @@ class ArchitectureTest {
             "io.drydock.inventory..", "io.drydock.vulndb..", "io.drydock.scan..", "io.drydock.freshness.."};
     private static final String[] WORKFLOW_AND_FRONT = {"io.drydock.cli..", "io.drydock.server..", "io.drydock.admission..",
             "io.drydock.lineage..", "io.drydock.rebuild..", "io.drydock.rollout..", "io.drydock.policy..", "io.drydock.sign..",
-            "io.drydock.store..", "io.drydock.watch.."};
+            "io.drydock.store..", "io.drydock.watch..", "io.drydock.catalogue.."};
 
     private final JavaClasses classes = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
