@@ -48,7 +48,8 @@ import java.util.regex.Pattern;
  *     {@code --build-arg BASE_IMAGE=<new base by digest>};</li>
  * <li>{@code storageRoot}: buildah's storage ({@code storage/} and {@code run/} below it); default
  *     {@code DRYDOCK_HOME/buildah}, or a temporary directory removed after the build when there is no home;</li>
- * <li>{@code tlsVerify}: default true; false for a plain-HTTP registry;</li>
+ * <li>{@code tlsVerify}: default true, except for a registry on this host (loopback), which is plain HTTP as for
+ * Drydock's own client; false for another plain-HTTP registry;</li>
  * <li>{@code usernameEnv} and {@code passwordEnv}: names of environment variables holding registry credentials,
  *     passed to buildah with {@code --creds} and never shown in messages.</li>
  * </ul>
@@ -103,10 +104,16 @@ public final class BuildahBuild implements RebuildStrategy {
 
     // ---------------------------------------------------------------- settings
 
+    /** A registry on this host, spoken to in plain HTTP as Drydock's own client does; TLS everywhere else. */
+    static boolean loopback(String registry) {
+        String host = registry.startsWith("[") ? registry.substring(0, registry.indexOf(']') + 1) : registry.replaceFirst(":\\d+$", "");
+        return host.equals("localhost") || host.equals("[::1]") || host.startsWith("127.");
+    }
+
     record Settings(Path context, Path dockerfile, Map<String, String> buildArgs, String baseArg, Path storageRoot,
             boolean tlsVerify, String usernameEnv, String passwordEnv) {
 
-        static Settings parse(JsonNode s, ImageReference image) {
+        static Settings parse(JsonNode s, ImageReference image, ImageReference target) {
             String where = "the buildah settings of " + image;
             if (!s.isObject()) {
                 throw new DrydockException(where + " must be a JSON object");
@@ -166,7 +173,7 @@ public final class BuildahBuild implements RebuildStrategy {
             }
             return new Settings(contextDir, dockerfile, Map.copyOf(buildArgs), baseArg,
                     storage == null || storage.isBlank() ? null : Path.of(storage).toAbsolutePath().normalize(),
-                    tls.isMissingNode() || tls.isNull() || tls.asBoolean(), usernameEnv, passwordEnv);
+                    tls.isMissingNode() || tls.isNull() ? !loopback(target.registry()) : tls.asBoolean(), usernameEnv, passwordEnv);
         }
 
         private static String text(JsonNode s, String name, String where) {
@@ -214,7 +221,7 @@ public final class BuildahBuild implements RebuildStrategy {
 
     @Override
     public RebuildResult rebuild(RebuildRequest request) {
-        Settings s = Settings.parse(request.settings(), request.image());
+        Settings s = Settings.parse(request.settings(), request.image(), request.target());
         ImageReference target = request.target();
         if (target.tag() == null || target.digest() != null) {
             throw new DrydockException("cannot rebuild " + request.image() + " with buildah: the target " + target

@@ -341,6 +341,10 @@ public final class BaseUpdateLoop {
             audit.add(new AuditEntry(image, clock.instant(), "rebuild-scheduled", "quiet hours: the rebuild waits until " + window.at(),
                     null, job.id()));
         }
+        if (entry.refresh() != null) {
+            // a golden base: rebuilt as a refresh, so that a rebuild on the new base that changes no package is not pushed
+            return new Outcome(details.toString(), List.of(new JobSpec(REFRESH, key, r.toString(), window.at())), audit);
+        }
         return new Outcome(details.toString(), List.of(new JobSpec(REBUILD, key, r.toString(), window.at())), audit);
     }
 

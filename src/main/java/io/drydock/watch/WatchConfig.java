@@ -95,7 +95,7 @@ public record WatchConfig(Path file, String store, Poll poll, Notifications noti
         return List.copyOf(out);
     }
 
-    private static final Set<String> TOP = Set.of("apiVersion", "kind", "store", "poll", "notifications", "rebuild", "validation",
+    private static final Set<String> TOP = Set.of("apiVersion", "kind", "store", "catalogue", "poll", "notifications", "rebuild", "validation",
             "rollout", "bases", "groups", "images");
     private static final Set<String> STRATEGIES = Set.of("rebase", "buildah", "kubernetes-job", "jenkins", "github-actions",
             "azure-pipelines", "gitlab", "webhook");
@@ -203,11 +203,60 @@ public record WatchConfig(Path file, String store, Poll poll, Notifications noti
                     target == null ? image : reference(y, target, StrictYaml.join(where, "target")), group,
                     e.has("when") ? rule(y, e, where) : null, schedule, refresh(y, e, where, strategy)));
         }
+        List<String> bases = new ArrayList<>(strings(y, root, "", "bases").stream().map(b -> reference(y, b, "bases")).toList());
+        String catalogue = y.text(root, "", "catalogue");
+        if (catalogue != null) {
+            goldenBases(y, io.drydock.catalogue.Catalogue.read(dir.resolve(catalogue)), images, bases);
+        }
         return new WatchConfig(file, y.text(root, "", "store"), poll, notifications, rule,
                 duration(y, r, "rebuild", "timeout", Duration.ofMinutes(30)),
                 duration(y, r, "rebuild", "retryDelay", Duration.ofSeconds(30)),
                 duration(y, r, "rebuild", "stepLease", Duration.ofMinutes(45)),
-                validation, rollout, strings(y, root, "", "bases").stream().map(b -> reference(y, b, "bases")).toList(), images);
+                validation, rollout, bases, images);
+    }
+
+    /**
+     * The catalogue's approved bases join the loop: one built from a Dockerfile is rebuilt by buildah when the base
+     * its Dockerfile names moves, and refreshed on its schedule; one taken from upstream is watched. An image the
+     * file lists itself keeps its settings and only takes the catalogue's schedule when it has none.
+     */
+    private static void goldenBases(StrictYaml y, io.drydock.catalogue.Catalogue catalogue, List<ImageEntry> images, List<String> bases) {
+        for (io.drydock.catalogue.Catalogue.Base b : catalogue.bases()) {
+            String image = normalise(b.image());
+            Duration every = b.refresh() == null ? null : b.refresh().every();
+            int at = -1;
+            for (int i = 0; i < images.size(); i++) {
+                if (normalise(images.get(i).image()).equals(image)) {
+                    at = i;
+                }
+            }
+            if (at >= 0) {
+                ImageEntry e = images.get(at);
+                if (e.refresh() == null && every != null && !e.strategy().equals("rebase")) {
+                    images.set(at, new ImageEntry(e.image(), e.base(), e.strategy(), e.settings(), e.target(), e.group(), e.rule(),
+                            e.schedule(), every));
+                }
+                continue;
+            }
+            if (b.upstream() != null) {
+                bases.add(normalise(b.upstream()));
+                bases.add(image);
+                continue;
+            }
+            Path context = catalogue.resolve(b.context());
+            Path dockerfile = catalogue.resolve(b.dockerfile());
+            String from;
+            try {
+                from = io.drydock.lineage.Dockerfile.parse(dockerfile, Map.of()).runtimeBase().orElse(null);
+            } catch (DrydockException e) {
+                throw y.error("catalogue", "the approved base " + b.image() + " (" + catalogue.file() + " entry " + b.number() + "): "
+                        + e.getMessage());
+            }
+            ObjectNode settings = JsonNodeFactory.instance.objectNode().put("context", context.toString())
+                    .put("dockerfile", context.toAbsolutePath().relativize(dockerfile.toAbsolutePath()).toString());
+            images.add(new ImageEntry(image, from == null ? null : normalise(from), "buildah", settings, image, null,
+                    new RebuildDecision.Rule.AnyChange(), Schedule.ALWAYS, every));
+        }
     }
 
     private static String reference(StrictYaml y, String text, String where) {

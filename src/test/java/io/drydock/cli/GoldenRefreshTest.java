@@ -125,6 +125,85 @@ class GoldenRefreshTest {
         HostTools.run(Duration.ofMinutes(2), List.of("rm", "-rf", storage.toString()));
     }
 
+    @Test
+    void anApprovedBaseFromTheCatalogueIsRebuiltWhenItsUpstreamChangesAndPushedOnlyWhenItsPackagesChange(@TempDir Path home)
+            throws Exception {
+        HostTools.require("buildah", "buildah");
+        Path storage = Files.createTempDirectory(Path.of("/var/tmp"), "drydock-golden-buildah");
+        try (TestRegistry registry = TestRegistry.open()) {
+            RegistryClient client = new RegistryClient(CredentialStore.none(), RegistryClient.Options.defaults());
+            ImageReference debian = ImageReference.parse(registry.hostPort() + "/up/debian:12");
+            ImageReference golden = ImageReference.parse(registry.hostPort() + "/up/base:1");
+            ImageReference app = ImageReference.parse(registry.hostPort() + "/up/app:1");
+            registry.push(TestImages.ociRef("base"), "up/debian:12");
+            Path context = home.resolve("bases/debian");
+            Files.createDirectories(context);
+            Files.writeString(context.resolve("Dockerfile"), "FROM " + debian + "\nRUN echo golden > /etc/golden\n");
+            var settings = new ObjectMapper().createObjectNode().put("context", context.toString()).put("tlsVerify", false)
+                    .put("storageRoot", storage.toString());
+            new BuildahBuild(client).rebuild(new RebuildRequest(debian, debian, debian.withDigest(client.manifest(debian).digest()), golden,
+                    settings, "initial", Duration.ofMinutes(5)));
+            LayerAppend.push(client, golden, new LayerBuilder().file("app/run", "x"), "COPY run /app/", Map.of(), "2026-11-26T00:00:00Z", app);
+            ImageManifest goldenBefore = (ImageManifest) client.manifest(golden);
+
+            Files.writeString(home.resolve("catalogue.yaml"), """
+                    apiVersion: drydock.io/v1
+                    kind: BaseCatalogue
+                    bases:
+                      - image: %s
+                        owner: platform-team
+                        dockerfile: bases/debian/Dockerfile
+                        refresh: weekly
+                    """.formatted(golden));
+            Files.writeString(home.resolve("cosign.key"), SigningKeys.encryptPrivate(SigningKeys.generate().getPrivate(), "pw".toCharArray()));
+            Files.writeString(home.resolve("policy.yaml"), "apiVersion: drydock.io/v1\nkind: Policy\nname: g\nrules:\n  maxSeverity: CRITICAL\n");
+            Path cfg = home.resolve("watch.yaml");
+            Files.writeString(cfg, """
+                    apiVersion: drydock.io/v1
+                    kind: WatchConfig
+                    catalogue: catalogue.yaml
+                    validation: {policy: policy.yaml, key: cosign.key}
+                    rollout: {kubeconfig: none}
+                    images:
+                      - image: %s
+                        base: %s
+                        when: any-change
+                    """.formatted(app, golden));
+            Map<String, String> env = Map.of("DRYDOCK_HOME", home.toString(), "DRYDOCK_KEY_PASSWORD", "pw");
+            // the catalogue's entry builds in the default storage of DRYDOCK_HOME; the first pass is its scheduled refresh
+            assertThat(DrydockProcess.run(home, env, "watch", "--config", cfg.toString(), "--once").exit()).isZero();
+            try (Store s = Stores.open(null, home)) {
+                assertThat(actions(home, golden.toString())).as(s.history(golden.toString()).toString()).containsExactly("refresh-unchanged");
+            }
+
+            // the upstream moves without a package change: rebuilt, nothing pushed, the app left alone
+            LayerAppend.push(client, debian, new LayerBuilder().file("etc/motd", "hello\n"), "COPY motd /etc/", Map.of(),
+                    "2026-11-26T00:00:00Z", debian);
+            DrydockProcess.Run same = DrydockProcess.run(home, env, "watch", "--config", cfg.toString(), "--once");
+            assertThat(same.exit()).as(same.err() + same.out()).isZero();
+            assertThat(actions(home, golden.toString())).containsExactly("refresh-unchanged", "rebuild-decided", "refresh-unchanged");
+            assertThat(client.manifest(golden).digest()).isEqualTo(goldenBefore.digest());
+            assertThat(actions(home, app.toString())).isEmpty();
+
+            // the upstream gains a package (a distroless-style status.d entry): pushed, validated, and the app rebuilt once
+            LayerAppend.push(client, debian, new LayerBuilder().file("var/lib/dpkg/status.d/drydock-fix", """
+                    Package: drydock-fix
+                    Status: install ok installed
+                    Version: 1.0
+                    Architecture: all
+                    """), "RUN apt-get install drydock-fix", Map.of(), "2026-11-26T00:00:00Z", debian);
+            DrydockProcess.Run changed = DrydockProcess.run(home, env, "watch", "--config", cfg.toString(), "--once");
+            assertThat(changed.exit()).as(changed.err() + changed.out()).isZero();
+            assertThat(actions(home, golden.toString())).containsExactly("refresh-unchanged", "rebuild-decided", "refresh-unchanged",
+                    "rebuild-decided", "refreshed", "validated", "changed", "dependents");
+            assertThat(client.manifest(golden).digest()).isNotEqualTo(goldenBefore.digest());
+            assertThat(actions(home, app.toString())).containsExactly("rebuild-decided", "rebuilt", "validated");
+        } finally {
+            removeStorage(storage);
+            removeStorage(home.resolve("buildah"));
+        }
+    }
+
     /** A real Debian package built with dpkg-deb, standing for a security update of the distribution. */
     static void deb(Path work, Path context, String version) throws Exception {
         Path pkg = work.resolve("pkg-" + version);
