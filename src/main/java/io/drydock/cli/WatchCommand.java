@@ -146,7 +146,16 @@ final class WatchCommand implements Callable<Integer> {
             BasePoller.Settings ps = new BasePoller.Settings(config.poll().interval(), config.poll().jitter(),
                     config.poll().budgetPerRegistry(), config.poll().settle());
             BasePoller poller = new BasePoller(store, client, clock, ps);
-            return new Running(store, new Watcher(config, store, poller, loop, out), loop, kube != null ? null : cluster);
+            Path dbFile = DbCommand.dbPath(options);
+            Watcher watcher = new Watcher(config, store, poller, loop, out).advisoryVersion(() -> {
+                // db update replaces the file whole: its time and size change with its contents
+                try {
+                    return Files.getLastModifiedTime(dbFile).toMillis() + "-" + Files.size(dbFile);
+                } catch (IOException e) {
+                    return null;
+                }
+            });
+            return new Running(store, watcher, loop, kube != null ? null : cluster);
         } catch (RuntimeException e) {
             store.close();
             throw e;

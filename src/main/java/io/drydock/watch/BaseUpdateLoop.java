@@ -148,6 +148,41 @@ public final class BaseUpdateLoop {
         return n;
     }
 
+    private String advisoriesSeen;
+
+    /**
+     * Refreshes every golden base (an image with a refresh schedule) once per new version of the advisory DB: new
+     * advisories may name packages the distribution has fixed since the base was built, and a refresh that finds
+     * nothing to update pushes nothing. The first version this process sees is where it starts.
+     *
+     * @param version what identifies the DB's contents (its file's time and size); null when there is no DB yet
+     * @return how many refreshes were enqueued
+     */
+    public int refreshOnAdvisoryUpdate(String version) {
+        if (version == null || version.equals(advisoriesSeen)) {
+            return 0;
+        }
+        boolean first = advisoriesSeen == null;
+        advisoriesSeen = version;
+        if (first) {
+            return 0;
+        }
+        int n = 0;
+        Instant now = clock.instant();
+        for (WatchConfig.ImageEntry e : config.images()) {
+            if (e.refresh() == null) {
+                continue;
+            }
+            ObjectNode p = JSON.createObjectNode().put("image", e.image()).put("advisories", version);
+            if (store.enqueue(new JobSpec(REFRESH, e.image() + "|advisories-" + version, p.toString(), e.schedule().nextAllowed(now).at()))) {
+                store.audit(new AuditEntry(e.image(), now, "refresh-requested", "the advisory DB changed: refreshing the golden base",
+                        null, 0));
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Asks for a refresh of {@code image} at the next pass (after an advisory that hits a golden base, say). */
     public static void requestRefresh(Store store, WatchConfig config, Clock clock, String image, String who) {
         WatchConfig.ImageEntry entry = config.image(image).orElseThrow(() -> new DrydockException(image + " is not in the watch configuration "

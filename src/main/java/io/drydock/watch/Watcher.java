@@ -38,6 +38,14 @@ public final class Watcher implements AutoCloseable {
     private Thread pollThread;
     private Thread workThread;
 
+    private volatile java.util.function.Supplier<String> advisoryVersion = () -> null;
+
+    /** What identifies the advisory DB's contents now; each new value refreshes the golden bases. */
+    public Watcher advisoryVersion(java.util.function.Supplier<String> version) {
+        this.advisoryVersion = version;
+        return this;
+    }
+
     public Watcher(WatchConfig config, Store store, BasePoller poller, BaseUpdateLoop loop, PrintWriter log) {
         this.config = config;
         this.store = store;
@@ -58,6 +66,7 @@ public final class Watcher implements AutoCloseable {
         BasePoller.CycleResult r = poller.pollOnce();
         r.errors().forEach(e -> say("poll: " + e));
         loop.scheduleRefreshes();
+        loop.refreshOnAdvisoryUpdate(advisoryVersion.get());
         loop.runUntilIdle();
         return r;
     }
@@ -72,6 +81,7 @@ public final class Watcher implements AutoCloseable {
         pollThread = Thread.ofPlatform().name("drydock-poll").daemon().start(() -> poller.run(c -> { }, cycle -> {
             cycle.errors().forEach(e -> say("poll: " + e));
             loop.scheduleRefreshes();
+            loop.refreshOnAdvisoryUpdate(advisoryVersion.get());
         }, stopping::get));
         workThread = Thread.ofPlatform().name("drydock-steps").daemon().start(() -> {
             while (!stopping.get()) {
