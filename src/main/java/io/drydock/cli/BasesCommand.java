@@ -106,7 +106,7 @@ final class BasesCommand implements Runnable {
                 List<LineageEdge> edges = s.edges();
                 graph = LineageGraph.of(edges, List.of());
             }
-            EolData eol = EolData.embedded();
+            EolData eol = DbCommand.eolData(options, err);
             int problems = 0;
             try (VulnDb db = DbCommand.openOrBuild(options, err)) {
                 Scanner scanner = ScanCommand.scanner(db, Matcher.Priority.PRECISE, options);

@@ -1,6 +1,7 @@
 package io.drydock.cli;
 
 import io.drydock.DrydockException;
+import io.drydock.freshness.EolArchive;
 import io.drydock.freshness.EolData;
 import io.drydock.image.ImageReference;
 import io.drydock.vulndb.AdvisoryMatch;
@@ -89,30 +90,36 @@ final class DbCommand implements Runnable {
     }
 
     /**
-     * The end-of-life data scans use: what {@code db update --eol} installed in the home, else the snapshot shipped
-     * in the jar. Installed data that no longer loads gives a warning and the shipped snapshot.
+     * The end-of-life data scans use: what {@code db update --eol} (or a pulled DB artifact) installed in the home,
+     * else the snapshot shipped in the jar, its parsed form cached in the home. Installed data that no longer loads
+     * gives a warning and the shipped snapshot.
      */
     static EolData eolData(ImageOptions options, PrintWriter err) {
-        Path dir = eolPath(options);
-        if (!Files.isDirectory(dir)) return EolData.embedded();
-        try {
-            return EolData.load(dir);
-        } catch (DrydockException e) {
-            err.println("drydock: warning: the installed end-of-life data cannot be used (" + e.getMessage()
-                    + "); using the snapshot shipped with Drydock");
+        return EolData.forHome(options.home(), warning -> {
+            err.println("drydock: warning: " + warning);
             err.flush();
-            return EolData.embedded();
-        }
+        });
     }
 
     /** Validates a directory of endoflife.date product files and installs a copy in the home: written aside, then renamed. */
     static EolData installEol(Path from, ImageOptions options, PrintWriter out, PrintWriter err) throws IOException {
-        EolData data;
+        EolData data = validateEol(from, "--eol " + from);
+        installEol(from, from.toString(), data, options, out, err);
+        return data;
+    }
+
+    /** The data in {@code from}, loaded to check it; an error names it as {@code what}. */
+    private static EolData validateEol(Path from, String what) {
         try {
-            data = EolData.load(from);
+            return EolData.load(from);
         } catch (DrydockException e) {
-            throw new DrydockException("--eol " + from + ": " + e.getMessage(), e);
+            throw new DrydockException(what + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Installs the validated data in {@code from} (described as {@code source}) in the home: written aside, then renamed. */
+    private static void installEol(Path from, String source, EolData data, ImageOptions options, PrintWriter out, PrintWriter err)
+            throws IOException {
         Path target = eolPath(options);
         Files.createDirectories(target.getParent());
         Path temp = Files.createTempDirectory(target.getParent(), "eol.new-");
@@ -136,13 +143,50 @@ final class DbCommand implements Runnable {
             if (temp != null) deleteTree(temp);
             if (old != null) deleteTree(old);
         }
-        out.printf("installed the end-of-life data from %s in %s: %d products, data of %s%n", from, target, data.products().size(),
+        out.printf("installed the end-of-life data from %s in %s: %d products, data of %s%n", source, target, data.products().size(),
                 data.snapshotDate() == null ? "unknown date" : data.snapshotDate());
         data.warnings().stream().limit(20).forEach(w -> err.println("drydock: warning: end-of-life data: " + w));
         if (data.warnings().size() > 20) err.println("drydock: warning: end-of-life data: " + (data.warnings().size() - 20) + " more warnings");
         out.flush();
         err.flush();
-        return data;
+    }
+
+    /** The layer of end-of-life data pushed with the DB: the data the home uses (installed, else shipped). */
+    static VulnDbArtifact.ExtraLayer eolLayer(ImageOptions options) {
+        return new VulnDbArtifact.ExtraLayer(EolArchive.MEDIA_TYPE, EolArchive.pack(EolArchive.filesInUse(options.home())), "eol.tar.gz");
+    }
+
+    /**
+     * Pulls the DB artifact at {@code ref}; with {@code withEol}, end-of-life data in it is unpacked (flat data files
+     * only), validated and installed as {@code db update --eol} does. An artifact without it leaves the installed
+     * end-of-life data as it is; a bad one refuses the pull, installing nothing.
+     */
+    static DbMetadata pull(ImageReference ref, boolean withEol, ImageOptions options, PrintWriter out, PrintWriter err) throws IOException {
+        if (!withEol) return VulnDbArtifact.pull(options.client(), ref, dbPath(options));
+        Files.createDirectories(options.home());
+        List<Path> unpacked = new ArrayList<>();
+        try {
+            String what = "the end-of-life data in " + ref;
+            return VulnDbArtifact.pull(options.client(), ref, dbPath(options), java.util.Map.of(EolArchive.MEDIA_TYPE, content -> {
+                try {
+                    Path dir = Files.createTempDirectory(options.home(), "eol.layer-");
+                    unpacked.add(dir);
+                    EolArchive.unpack(content, dir, what);
+                    EolData data = validateEol(dir, what);
+                    return () -> {
+                        try {
+                            installEol(dir, what, data, options, out, err);
+                        } catch (IOException e) {
+                            throw new DrydockException("installing " + what + " failed: " + e.getMessage(), e);
+                        }
+                    };
+                } catch (IOException e) {
+                    throw new DrydockException("unpacking " + what + " failed: " + e.getMessage(), e);
+                }
+            }));
+        } finally {
+            for (Path dir : unpacked) deleteTree(dir);
+        }
     }
 
     private static void deleteTree(Path dir) throws IOException {
@@ -176,7 +220,7 @@ final class DbCommand implements Runnable {
             }
             if (sources.size() == 1 && sources.get(0).startsWith("oci://")) {
                 ImageReference ref = registryRef(sources.get(0).substring("oci://".length()), options);
-                DbMetadata meta = VulnDbArtifact.pull(options.client(), ref, target);
+                DbMetadata meta = pull(ref, eol == null, options, out, err); // --eol DIR wins over the artifact's
                 out.printf("pulled the advisory DB from %s: %d advisories built %s%n", ref, meta.advisories(), meta.builtAt());
                 return 0;
             }
@@ -367,7 +411,7 @@ final class DbCommand implements Runnable {
         }
     }
 
-    @Command(name = "push", description = "Push the DB to a registry as an OCI artifact, for mirrors and air-gapped sites.")
+    @Command(name = "push", description = "Push the DB to a registry as an OCI artifact, for mirrors and air-gapped sites, with the end-of-life data in use.")
     static final class Push implements Callable<Integer> {
         @Parameters(paramLabel = "REF")
         String ref;
@@ -379,7 +423,7 @@ final class DbCommand implements Runnable {
         @Override
         public Integer call() {
             ImageReference r = registryRef(ref, options);
-            var digest = VulnDbArtifact.push(options.client(), r, dbPath(options));
+            var digest = VulnDbArtifact.push(options.client(), r, dbPath(options), List.of(eolLayer(options)));
             spec.commandLine().getOut().printf("pushed the advisory DB to %s@%s%n", r, digest);
             return 0;
         }
@@ -395,9 +439,9 @@ final class DbCommand implements Runnable {
         CommandSpec spec;
 
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             ImageReference r = registryRef(ref, options);
-            DbMetadata m = VulnDbArtifact.pull(options.client(), r, dbPath(options));
+            DbMetadata m = pull(r, true, options, spec.commandLine().getOut(), spec.commandLine().getErr());
             spec.commandLine().getOut().printf("pulled the advisory DB from %s: %d advisories, built %s%n", r, m.advisories(), m.builtAt());
             return 0;
         }

@@ -120,7 +120,7 @@ final class PolicyCommand implements Runnable {
         PolicyInput input = new PolicyInput(report, PolicyInput.packagesOf(opened.target().inventory(), report.base()),
                 config.labels(), config.user(), created.at(), created.unknownWhy(), opened.image().digest().toString());
         if (policy.rules().denyEolOs() != null || policy.rules().denyEolRuntime() != null) {
-            input = input.withEol(PolicyFacts.eol(report.os(), opened.target().inventory(), config.env(),
+            input = input.withEol(PolicyFacts.eol(DbCommand.eolData(options, err), report.os(), opened.target().inventory(), config.env(),
                     LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC)));
         }
         if (policy.rules().allowedBases() != null) {

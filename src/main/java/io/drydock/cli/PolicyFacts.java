@@ -34,9 +34,11 @@ final class PolicyFacts {
     private PolicyFacts() {
     }
 
-    /** The OS release's and each runtime's end-of-life status on {@code today}, from the embedded data. */
-    static PolicyInput.EolFacts eol(OsRelease os, Inventory inventory, List<String> env, LocalDate today) {
-        EolData data = EolData.embedded();
+    /**
+     * The OS release's and each runtime's end-of-life status on {@code today}, from the data scans use: the copy
+     * {@code db update} installed, else the one shipped.
+     */
+    static PolicyInput.EolFacts eol(EolData data, OsRelease os, Inventory inventory, List<String> env, LocalDate today) {
         return new PolicyInput.EolFacts(osAnswer(data, os, today), runtimes(data, inventory, env, today));
     }
 

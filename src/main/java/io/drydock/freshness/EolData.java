@@ -5,14 +5,20 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.drydock.DrydockException;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -20,12 +26,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -43,10 +52,23 @@ public final class EolData {
     private static final Pattern ISO_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final Pattern SNAPSHOT_LINE = Pattern.compile("(?i)snapshot\\b[^0-9\\n]*(\\d{4}-\\d{2}-\\d{2})");
     private static final Pattern PRODUCT_FILE = Pattern.compile("[a-z0-9][a-z0-9._-]*\\.md");
-    private static final ObjectMapper YAML = YAMLMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS) // an unquoted cycle 3.10 stays "3.10"
-            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-            .build();
+    /** The files besides the product files that a directory of end-of-life data may hold. */
+    static final Set<String> OTHER_FILES = Set.of("SOURCE.md", "LICENSE");
+    /** The parsed form's file names and format; a new format is a new name, so an old cache is never read. */
+    private static final String CACHE_FORMAT = "drydock-eol-parsed-v1";
+    private static final String INSTALLED_CACHE_PREFIX = ".parsed-";
+
+    /** Jackson YAML and SnakeYAML take most of a second to load in a cold JVM: only when YAML is parsed. */
+    private static final class Yaml {
+        static final ObjectMapper MAPPER = YAMLMapper.builder()
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS) // an unquoted cycle 3.10 stays "3.10"
+                .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+                .build();
+    }
+
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     private final LocalDate snapshotDate;
     private final String origin;
@@ -71,26 +93,75 @@ public final class EolData {
     }
 
     private static final class Embedded {
-        static final EolData DATA = loadEmbedded();
+        static final EolData DATA = parse(embeddedFiles(), false, "the embedded endoflife.date snapshot");
     }
 
-    private static EolData loadEmbedded() {
-        String index = resource("index.txt");
-        if (index == null) throw new DrydockException("the embedded end-of-life data is missing from the Drydock jar (eol/index.txt)");
-        Parser parser = new Parser();
-        for (String line : index.lines().map(String::strip).toList()) {
-            if (line.isEmpty() || line.startsWith("#")) continue;
-            String text = resource(line);
-            if (text == null) parser.warn("end-of-life file " + line + " is listed in eol/index.txt but missing from the jar; skipped");
-            else parser.parseFile(line, text);
+    /**
+     * The end-of-life data for a Drydock home: what {@code db update --eol} (or a pulled DB artifact) installed in
+     * {@code home/eol}, else the snapshot shipped in the jar. The parsed form is cached as JSON, named by a hash of
+     * the files it was parsed from: {@code home/eol/.parsed-<hash>.json} for installed data,
+     * {@code home/eol-cache/<hash>.json} for the shipped snapshot; a later load reads it instead of the YAML. A cache
+     * that cannot be read is parsed again and rewritten; one that cannot be written is done without. Installed data
+     * that no longer loads gives the shipped snapshot, and {@code warn} is told why.
+     */
+    public static EolData forHome(Path home, Consumer<String> warn) {
+        Path dir = home.resolve("eol");
+        if (Files.isDirectory(dir)) {
+            try {
+                return cached(readDirectory(dir), true, dir.toString(), dir, INSTALLED_CACHE_PREFIX);
+            } catch (DrydockException e) {
+                warn.accept("the installed end-of-life data cannot be used (" + e.getMessage()
+                        + "); using the snapshot shipped with Drydock");
+            }
         }
-        String source = resource("SOURCE.md");
-        return parser.build(source == null ? null : snapshotLine(source), "the embedded endoflife.date snapshot");
+        return cached(embeddedFiles(), false, "the embedded endoflife.date snapshot", home.resolve("eol-cache"), "");
     }
 
-    private static String resource(String name) {
+    /** {@link #forHome(Path, Consumer)}, ignoring why installed data could not be used. */
+    public static EolData forHome(Path home) {
+        return forHome(home, w -> { });
+    }
+
+    /** One file of the data: its bytes, or why it could not be read. */
+    record DataFile(String name, byte[] bytes, String problem) {
+    }
+
+    /** The files of a snapshot: product files in order, and {@code SOURCE.md} and {@code LICENSE} if present. */
+    record DataFiles(List<DataFile> products, DataFile source, DataFile license, byte[] index) {
+        boolean complete() {
+            return products.stream().allMatch(f -> f.bytes() != null) && (source == null || source.bytes() != null)
+                    && (license == null || license.bytes() != null);
+        }
+
+        /** The files as they would be installed: name → bytes (files that could not be read left out). */
+        Map<String, byte[]> asMap() {
+            Map<String, byte[]> out = new LinkedHashMap<>();
+            for (DataFile f : products) if (f.bytes() != null) out.put(f.name(), f.bytes());
+            if (source != null && source.bytes() != null) out.put(source.name(), source.bytes());
+            if (license != null && license.bytes() != null) out.put(license.name(), license.bytes());
+            return out;
+        }
+    }
+
+    static DataFiles embeddedFiles() {
+        byte[] index = resource("index.txt");
+        if (index == null) throw new DrydockException("the embedded end-of-life data is missing from the Drydock jar (eol/index.txt)");
+        List<DataFile> products = new ArrayList<>();
+        for (String line : new String(index, StandardCharsets.UTF_8).lines().map(String::strip).toList()) {
+            if (line.isEmpty() || line.startsWith("#")) continue;
+            byte[] bytes = resource(line);
+            products.add(new DataFile(line, bytes, bytes != null ? null
+                    : "end-of-life file " + line + " is listed in eol/index.txt but missing from the jar; skipped"));
+        }
+        byte[] source = resource("SOURCE.md");
+        byte[] license = resource("LICENSE");
+        return new DataFiles(products, source == null ? null : new DataFile("SOURCE.md", source, null),
+                license == null ? null : new DataFile("LICENSE", license, null), index);
+    }
+
+    private static byte[] resource(String name) {
         try (InputStream in = EolData.class.getResourceAsStream(RESOURCES + name)) {
-            return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return in == null ? null : in.readAllBytes();
         } catch (IOException e) {
             throw new DrydockException("cannot read the embedded end-of-life file eol/" + name + ": " + e.getMessage(), e);
         }
@@ -102,6 +173,15 @@ public final class EolData {
      * {@code latestReleaseDate} or {@code releaseDate} in the data.
      */
     public static EolData load(Path dir) {
+        return parse(readDirectory(dir), true, dir.toString());
+    }
+
+    /** Whether a file name is one a directory of end-of-life data holds: {@code <product>.md}, SOURCE.md, LICENSE. */
+    static boolean isDataFileName(String name) {
+        return PRODUCT_FILE.matcher(name).matches() || OTHER_FILES.contains(name);
+    }
+
+    static DataFiles readDirectory(Path dir) {
         if (!Files.isDirectory(dir)) throw new DrydockException("end-of-life data: " + dir + " is not a directory");
         List<Path> files;
         try (Stream<Path> list = Files.list(dir)) {
@@ -113,29 +193,215 @@ public final class EolData {
         if (files.isEmpty()) {
             throw new DrydockException("end-of-life data: no endoflife.date product files (<product>.md) in " + dir);
         }
+        List<DataFile> products = new ArrayList<>();
+        for (Path file : files) products.add(readFile(file, file.getFileName() + ": cannot be read (%s); skipped"));
+        Path source = dir.resolve("SOURCE.md");
+        Path license = dir.resolve("LICENSE");
+        return new DataFiles(products,
+                Files.isRegularFile(source) ? readFile(source, "SOURCE.md: cannot be read (%s); the snapshot date is taken from the data") : null,
+                Files.isRegularFile(license) ? readFile(license, "LICENSE: cannot be read (%s)") : null, null);
+    }
+
+    private static DataFile readFile(Path file, String problem) {
+        String name = file.getFileName().toString();
+        try {
+            return new DataFile(name, Files.readAllBytes(file), null);
+        } catch (IOException | RuntimeException e) {
+            return new DataFile(name, null, String.format(problem, e.getMessage()));
+        }
+    }
+
+    private static EolData parse(DataFiles files, boolean requireProducts, String origin) {
         Parser parser = new Parser();
-        for (Path file : files) {
-            String name = file.getFileName().toString();
+        for (DataFile f : files.products()) {
+            if (f.bytes() == null) {
+                parser.warn(f.problem());
+                continue;
+            }
             try {
-                parser.parseFile(name, Files.readString(file, StandardCharsets.UTF_8));
-            } catch (IOException | RuntimeException e) {
-                parser.warn(name + ": cannot be read (" + e.getMessage() + "); skipped");
+                parser.parseFile(f.name(), new String(f.bytes(), StandardCharsets.UTF_8));
+            } catch (RuntimeException e) {
+                parser.warn(f.name() + ": cannot be read (" + e.getMessage() + "); skipped");
             }
         }
         LocalDate snapshot = null;
-        Path source = dir.resolve("SOURCE.md");
-        if (Files.isRegularFile(source)) {
-            try {
-                snapshot = snapshotLine(Files.readString(source, StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                parser.warn("SOURCE.md: cannot be read (" + e.getMessage() + "); the snapshot date is taken from the data");
-            }
+        if (files.source() != null) {
+            if (files.source().bytes() == null) parser.warn(files.source().problem());
+            else snapshot = snapshotLine(new String(files.source().bytes(), StandardCharsets.UTF_8));
         }
-        if (parser.products.isEmpty()) {
-            throw new DrydockException("end-of-life data: none of the " + files.size() + " product files in " + dir
+        if (requireProducts && parser.products.isEmpty()) {
+            throw new DrydockException("end-of-life data: none of the " + files.products().size() + " product files in " + origin
                     + " could be read: " + String.join("; ", parser.warnings));
         }
-        return parser.build(snapshot, dir.toString());
+        return parser.build(snapshot, origin);
+    }
+
+    // ---------------------------------------------------------------- the parsed form, cached
+
+    private static EolData cached(DataFiles files, boolean requireProducts, String origin, Path cacheDir, String prefix) {
+        if (!files.complete()) return parse(files, requireProducts, origin); // a read failure may pass: not cached
+        String hash = hash(files);
+        Path cache = cacheDir.resolve(prefix + hash + ".json");
+        if (Files.isRegularFile(cache)) {
+            try {
+                return fromJson(Json.MAPPER.readTree(cache.toFile()), origin);
+            } catch (IOException | RuntimeException e) {
+                // unreadable or corrupt: parsed again and rewritten below
+            }
+        }
+        EolData data = parse(files, requireProducts, origin);
+        writeCache(data, cacheDir, cache, prefix);
+        return data;
+    }
+
+    /** SHA-256 of the cache format, the parser's code and every file's name and bytes. */
+    private static String hash(DataFiles files) {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        update(md, CACHE_FORMAT.getBytes(StandardCharsets.UTF_8));
+        for (String cls : new String[] {"EolData.class", "EolData$Parser.class"}) {
+            try (InputStream in = EolData.class.getResourceAsStream(cls)) {
+                update(md, in == null ? new byte[0] : in.readAllBytes());
+            } catch (IOException e) {
+                update(md, new byte[0]);
+            }
+        }
+        update(md, files.index() == null ? new byte[0] : files.index());
+        List<DataFile> all = new ArrayList<>(files.products());
+        if (files.source() != null) all.add(files.source());
+        if (files.license() != null) all.add(files.license());
+        for (DataFile f : all) {
+            update(md, f.name().getBytes(StandardCharsets.UTF_8));
+            update(md, f.bytes());
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static void update(MessageDigest md, byte[] bytes) {
+        md.update(ByteBuffer.allocate(8).putLong(bytes.length).array()); // length-prefixed: no two inputs hash alike
+        md.update(bytes);
+    }
+
+    /** Written aside and renamed into place, so a reader sees the whole file or none; failure only costs speed. */
+    private static void writeCache(EolData data, Path dir, Path cache, String prefix) {
+        Path temp = null;
+        try {
+            Files.createDirectories(dir);
+            temp = Files.createTempFile(dir, prefix + "tmp-", ".part");
+            Json.MAPPER.writeValue(temp.toFile(), toJson(data));
+            try {
+                Files.move(temp, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, cache, StandardCopyOption.REPLACE_EXISTING);
+            }
+            temp = null;
+            if (!prefix.isEmpty()) { // installed data: caches of other versions of it are stale
+                try (Stream<Path> list = Files.list(dir)) {
+                    for (Path p : list.toList()) {
+                        String n = p.getFileName().toString();
+                        if (n.startsWith(prefix) && !p.equals(cache)) Files.deleteIfExists(p);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // a read-only home: the next run parses again
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // left for the next writer
+                }
+            }
+        }
+    }
+
+    private static ObjectNode toJson(EolData data) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("format", CACHE_FORMAT);
+        root.put("snapshotDate", data.snapshotDate == null ? null : data.snapshotDate.toString());
+        ArrayNode warnings = root.putArray("warnings");
+        data.warnings.forEach(warnings::add);
+        ObjectNode releaseWarnings = root.putObject("releaseWarnings");
+        data.releaseWarnings.forEach((k, v) -> {
+            ArrayNode a = releaseWarnings.putArray(k);
+            v.forEach(a::add);
+        });
+        ArrayNode products = root.putArray("products");
+        for (Product p : data.products.values()) {
+            ObjectNode n = products.addObject();
+            n.put("name", p.name()).put("title", p.title()).put("category", p.category());
+            ArrayNode releases = n.putArray("releases");
+            for (Release r : p.releases()) {
+                ObjectNode o = releases.addObject();
+                o.put("cycle", r.cycle()).put("codename", r.codename()).put("latest", r.latest()).put("lts", r.lts());
+                o.put("releaseDate", r.releaseDate() == null ? null : r.releaseDate().toString());
+                o.put("latestReleaseDate", r.latestReleaseDate() == null ? null : r.latestReleaseDate().toString());
+                putSupport(o, "eol", r.eol());
+                putSupport(o, "extended", r.extended());
+            }
+        }
+        return root;
+    }
+
+    private static void putSupport(ObjectNode o, String field, Support s) {
+        if (s.date() != null) o.put(field, s.date().toString());
+        else if (s.flag() != null) o.put(field, s.flag());
+        else o.putNull(field);
+    }
+
+    private static EolData fromJson(JsonNode root, String origin) {
+        if (!CACHE_FORMAT.equals(root.path("format").asText())) throw new IllegalArgumentException("not a parsed end-of-life cache");
+        Map<String, Product> products = new LinkedHashMap<>();
+        for (JsonNode n : array(root, "products")) {
+            List<Release> releases = new ArrayList<>();
+            for (JsonNode o : array(n, "releases")) {
+                String cycle = o.get("cycle").textValue();
+                if (cycle == null) throw new IllegalArgumentException("a release without a cycle");
+                releases.add(new Release(cycle, textOrNull(o, "codename"), dateOrNull(o, "releaseDate"), support(o.get("eol")),
+                        support(o.get("extended")), textOrNull(o, "latest"), dateOrNull(o, "latestReleaseDate"),
+                        o.get("lts").booleanValue()));
+            }
+            String name = n.get("name").textValue();
+            products.put(name, new Product(name, textOrNull(n, "title"), textOrNull(n, "category"), releases));
+        }
+        List<String> warnings = new ArrayList<>();
+        for (JsonNode w : array(root, "warnings")) warnings.add(w.textValue());
+        Map<String, List<String>> releaseWarnings = new LinkedHashMap<>();
+        JsonNode rw = root.get("releaseWarnings");
+        if (rw == null || !rw.isObject()) throw new IllegalArgumentException("no releaseWarnings");
+        for (Map.Entry<String, JsonNode> e : rw.properties()) {
+            List<String> list = new ArrayList<>();
+            for (JsonNode w : e.getValue()) list.add(w.textValue());
+            releaseWarnings.put(e.getKey(), list);
+        }
+        return new EolData(dateOrNull(root, "snapshotDate"), origin, products, warnings, releaseWarnings);
+    }
+
+    private static JsonNode array(JsonNode n, String field) {
+        JsonNode a = n.get(field);
+        if (a == null || !a.isArray()) throw new IllegalArgumentException("no " + field);
+        return a;
+    }
+
+    private static String textOrNull(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.textValue();
+    }
+
+    private static LocalDate dateOrNull(JsonNode n, String field) {
+        String s = textOrNull(n, field);
+        return s == null ? null : LocalDate.parse(s);
+    }
+
+    private static Support support(JsonNode n) {
+        if (n == null || n.isNull()) return Support.UNKNOWN;
+        if (n.isBoolean()) return n.booleanValue() ? Support.ENDED : Support.NOT_PLANNED;
+        return Support.on(LocalDate.parse(n.textValue()));
     }
 
     private static LocalDate snapshotLine(String text) {
@@ -170,7 +436,7 @@ public final class EolData {
             }
             JsonNode root;
             try {
-                root = YAML.readTree(yaml);
+                root = Yaml.MAPPER.readTree(yaml);
             } catch (JacksonException e) {
                 int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
                 warn(fileName + ": the front matter is not valid YAML (" + firstLine(e.getOriginalMessage())

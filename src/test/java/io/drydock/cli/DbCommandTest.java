@@ -1,11 +1,25 @@
 package io.drydock.cli;
 
+import io.drydock.freshness.EolArchive;
+import io.drydock.freshness.EolData;
+import io.drydock.image.Descriptor;
+import io.drydock.image.ImageManifest;
+import io.drydock.image.ImageReference;
+import io.drydock.image.ManifestCodec;
+import io.drydock.image.MediaTypes;
+import io.drydock.image.registry.CredentialStore;
+import io.drydock.image.registry.RegistryClient;
 import io.drydock.testing.TestRegistry;
+import io.drydock.vulndb.VulnDbArtifact;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -104,6 +118,130 @@ class DbCommandTest {
             assertThat(CliTest.run("db", "status", "--home", home.toString()).exit()).isZero();
         } finally {
             server.stop(0);
+        }
+    }
+
+    /**
+     * The end-of-life data in use travels with the DB artifact: installed from it on pull, as --eol DIR installs it;
+     * an artifact without it (older Drydock) leaves the installed data alone; a bad one is refused, installing nothing.
+     */
+    @Test
+    void endOfLifeDataTravelsWithTheDbArtifact(@TempDir Path tmp) throws Exception {
+        Path home = tmp.resolve("home");
+        assertThat(CliTest.run("db", "update", "--home", home.toString()).exit()).isZero();
+        Path copy = copyOfEmbedded(tmp.resolve("eol"));
+        Files.writeString(copy.resolve("SOURCE.md"), "snapshot of 2099-01-02\n");
+        Files.writeString(copy.resolve("debian.md"), Files.readString(copy.resolve("debian.md")).replace("eol: 2026-07-11", "eol: 2099-07-11"));
+        assertThat(CliTest.run("db", "update", "--eol", copy.toString(), "--home", home.toString()).exit()).isZero();
+        LocalDate today = LocalDate.of(2026, 11, 26);
+        Path db = home.resolve("db/vulndb.sqlite");
+
+        try (TestRegistry registry = TestRegistry.open()) {
+            RegistryClient client = new RegistryClient(CredentialStore.none(), RegistryClient.Options.defaults());
+            String ref = registry.hostPort() + "/mirror/drydock-db:eol";
+            CliTest.Run push = CliTest.run("db", "push", ref, "--home", home.toString());
+            assertThat(push.exit()).as(push.err()).isZero();
+            ImageManifest manifest = (ImageManifest) client.manifest(ImageReference.parse(ref));
+            assertThat(manifest.layers()).extracting(Descriptor::mediaType).containsExactly(VulnDbArtifact.LAYER_TYPE, EolArchive.MEDIA_TYPE);
+
+            Path other = tmp.resolve("other");
+            CliTest.Run pull = CliTest.run("db", "update", "--source", "oci://" + ref, "--home", other.toString());
+            assertThat(pull.exit()).as(pull.err()).isZero();
+            assertThat(pull.out()).contains("installed the end-of-life data from the end-of-life data in " + ref).contains("data of 2099-01-02");
+            EolData pulled = EolData.forHome(other);
+            assertThat(pulled.origin()).isEqualTo(other.resolve("eol").toString());
+            assertThat(pulled.snapshotDate()).isEqualTo(LocalDate.of(2099, 1, 2));
+            assertThat(pulled.answer("debian", "12.5", today).eol()).isEqualTo(LocalDate.of(2099, 7, 11));
+            assertThat(homeEntries(other)).containsExactlyInAnyOrder("db", "eol"); // no staging left
+
+            // An older artifact, without the layer: the DB is pulled, the installed end-of-life data stays.
+            String old = registry.hostPort() + "/mirror/drydock-db:old";
+            VulnDbArtifact.push(client, ImageReference.parse(old), db);
+            Path fresh = tmp.resolve("fresh");
+            assertThat(CliTest.run("db", "update", "--source", "oci://" + old, "--home", fresh.toString()).exit()).isZero();
+            assertThat(fresh.resolve("eol")).doesNotExist();
+            CliTest.Run older = CliTest.run("db", "pull", old, "--home", other.toString());
+            assertThat(older.exit()).as(older.err()).isZero();
+            assertThat(older.out()).doesNotContain("end-of-life");
+            assertThat(EolData.forHome(other).answer("debian", "12.5", today).eol()).isEqualTo(LocalDate.of(2099, 7, 11));
+
+            // Bad layers are refused before anything is installed: a path out of the directory, data that does not
+            // load, a layer that is not what its descriptor says.
+            byte[] dbBefore = Files.readAllBytes(other.resolve("db/vulndb.sqlite"));
+            Map<String, byte[]> traversal = Map.of("traversal", tarWith("../evil.md", "---\nreleases: []\n---\n"),
+                    "invalid", EolArchive.pack(Map.of("debian.md", "no front matter".getBytes(StandardCharsets.UTF_8))));
+            for (var bad : traversal.entrySet()) {
+                String badRef = registry.hostPort() + "/mirror/drydock-db:" + bad.getKey();
+                VulnDbArtifact.push(client, ImageReference.parse(badRef), db,
+                        List.of(new VulnDbArtifact.ExtraLayer(EolArchive.MEDIA_TYPE, bad.getValue(), "eol.tar.gz")));
+                for (Path target : List.of(other, tmp.resolve("new-" + bad.getKey()))) {
+                    CliTest.Run refused = CliTest.run("db", "update", "--source", "oci://" + badRef, "--home", target.toString());
+                    assertThat(refused.exit()).as(bad.getKey()).isEqualTo(3);
+                    assertThat(refused.err()).contains("the end-of-life data in " + badRef)
+                            .contains(bad.getKey().equals("traversal") ? "refused: the entry '../evil.md'" : "no YAML front matter")
+                            .doesNotContain("Exception");
+                    assertThat(target.getParent().resolve("evil.md")).doesNotExist();
+                    assertThat(target.resolve("evil.md")).doesNotExist();
+                }
+                assertThat(filesUnder(tmp.resolve("new-" + bad.getKey()))).as("nothing installed").isEmpty();
+                assertThat(Files.readAllBytes(other.resolve("db/vulndb.sqlite"))).isEqualTo(dbBefore);
+                assertThat(homeEntries(other)).containsExactlyInAnyOrder("db", "eol");
+                assertThat(EolData.forHome(other).answer("debian", "12.5", today).eol()).isEqualTo(LocalDate.of(2099, 7, 11));
+            }
+
+            // Tampered: the descriptor declares other bytes than the registry serves (the digest of one blob, the size
+            // of another): the registry client's verification refuses it.
+            ImageReference tamperedRef = ImageReference.parse(registry.hostPort() + "/mirror/drydock-db:tampered");
+            ImageManifest good = (ImageManifest) client.manifest(ImageReference.parse(ref));
+            Descriptor eolLayer = good.layers().get(1);
+            List<Descriptor> layers = List.of(good.layers().get(0), Descriptor.of(EolArchive.MEDIA_TYPE, eolLayer.digest(), eolLayer.size() - 1));
+            // (the same repository: its blobs are there already)
+            client.pushManifest(tamperedRef, "tampered", ManifestCodec.writeManifest(MediaTypes.OCI_MANIFEST, VulnDbArtifact.ARTIFACT_TYPE,
+                    good.config(), layers, Map.of(), null));
+            Path tamperedHome = tmp.resolve("tampered");
+            CliTest.Run tampered = CliTest.run("db", "update", "--source", "oci://" + tamperedRef, "--home", tamperedHome.toString());
+            assertThat(tampered.exit()).as(tampered.out()).isEqualTo(3);
+            assertThat(tampered.err()).contains(eolLayer.digest().toString()).contains("larger than");
+            assertThat(filesUnder(tamperedHome)).as("nothing installed").isEmpty();
+        }
+    }
+
+    private static Path copyOfEmbedded(Path dir) throws java.io.IOException {
+        Files.createDirectories(dir);
+        for (String name : EolArchive.filesInUse(dir.resolve("no-home")).keySet()) {
+            try (var in = DbCommandTest.class.getResourceAsStream("/eol/" + name)) {
+                Files.write(dir.resolve(name), in.readAllBytes());
+            }
+        }
+        return dir;
+    }
+
+    /** A gzipped tar with one file, named as given (EolArchive.pack accepts only valid names). */
+    private static byte[] tarWith(String name, String content) throws java.io.IOException {
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(new java.util.zip.GZIPOutputStream(bytes))) {
+            var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(name);
+            byte[] body = content.getBytes(StandardCharsets.UTF_8);
+            entry.setSize(body.length);
+            tar.putArchiveEntry(entry);
+            tar.write(body);
+            tar.closeArchiveEntry();
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The files (not folders) in a home. */
+    private static List<Path> filesUnder(Path home) throws java.io.IOException {
+        if (!Files.isDirectory(home)) return List.of();
+        try (var walk = Files.walk(home)) {
+            return walk.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    private static List<String> homeEntries(Path home) throws java.io.IOException {
+        if (!Files.isDirectory(home)) return List.of();
+        try (var list = Files.list(home)) {
+            return list.map(p -> p.getFileName().toString()).filter(n -> !n.equals("eol-cache") && !n.equals("blobs")).toList();
         }
     }
 }
