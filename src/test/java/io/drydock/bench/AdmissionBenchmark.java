@@ -59,6 +59,8 @@ import org.junit.jupiter.api.Test;
  * shorten), open loop: p99 ≤ 5 ms and no errors, next to a no-op handler on the same server and TLS connector;</li>
  * <li>cold: the first request for an image with a signature and three attestations ≤ 300 ms (median);</li>
  * <li>fail-closed: with the registry stopped, every uncached request is a deny before the internal deadline.</li>
+ * <li>the warm load again against {@code drydock admission serve} started as a process of its own (the production
+ * command), next to its {@code GET /healthz}: reported, for comparison with the in-JVM figures.</li>
  * </ul>
  */
 @Tag("bench")
@@ -156,6 +158,48 @@ class AdmissionBenchmark {
             System.out.printf("BENCH admission warm p99 / no-op p99 = %.2f (p50 ratio %.2f); registry requests during the warm run: %d%n",
                     gate.p99Ms() / baseline.p99Ms(), gate.p50Ms() / baseline.p50Ms(), registryAfter - registryBefore);
 
+            // ---------------- warm, the production command in a process of its own ----------------
+            int procPort;
+            try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+                procPort = free.getLocalPort();
+            }
+            Files.writeString(work.resolve("server-proc.yaml"), Files.readString(work.resolve("server.yaml"))
+                    .replace("listen: 127.0.0.1:0", "listen: 127.0.0.1:" + procPort));
+            ProcessBuilder serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                    "-cp", io.drydock.testing.DrydockProcess.classpath(), "io.drydock.cli.Main", "admission", "serve", "--config",
+                    work.resolve("server-proc.yaml").toString()).directory(work.toFile()).redirectErrorStream(true)
+                    .redirectOutput(work.resolve("server-proc.log").toFile());
+            serve.environment().remove("KUBERNETES_SERVICE_HOST");
+            serve.environment().put("DRYDOCK_HOME", work.resolve("home-proc").toString());
+            Process serverProcess = serve.start();
+            Load procGate;
+            Load procNoop;
+            try {
+                URI procHealth = URI.create("https://localhost:" + procPort + "/healthz");
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (true) {
+                    try {
+                        if (https.send(HttpRequest.newBuilder(procHealth).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+                            break;
+                        }
+                    } catch (java.io.IOException notYet) {
+                        assertThat(System.nanoTime()).as(Files.readString(work.resolve("server-proc.log"))).isLessThan(until);
+                    }
+                    Thread.sleep(100);
+                }
+                JsonNode procFirst = review(https, URI.create("https://localhost:" + procPort + "/validate"), podReview("proc-first", pod));
+                assertThat(procFirst.get("allowed").asBoolean()).as(procFirst.toString()).isTrue();
+                procGate = Load.run(procPort, "/validate", certs.caCertificate(), body, seconds, 5);
+                procNoop = Load.run(procPort, "GET:/healthz", certs.caCertificate(), body, seconds, 5);
+            } finally {
+                serverProcess.destroy();
+                serverProcess.waitFor(10, TimeUnit.SECONDS);
+            }
+            System.out.println("BENCH admission warm /validate, drydock admission serve in its own process: " + procGate.report());
+            System.out.println("BENCH admission GET /healthz (no-op) of that process:                  " + procNoop.report());
+            System.out.printf("BENCH admission own process: warm p99 / no-op p99 = %.2f (p50 ratio %.2f)%n",
+                    procGate.p99Ms() / procNoop.p99Ms(), procGate.p50Ms() / procNoop.p50Ms());
+
             // ---------------- fail-closed ----------------
             List<String> uncached = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
@@ -204,6 +248,7 @@ class AdmissionBenchmark {
             assertThat(coldMedian).as("cold first request, median ms").isLessThanOrEqualTo(300);
             assertThat(gate.errors()).as("errors under warm load: " + gate.firstError()).isZero();
             assertThat(baseline.errors()).as("errors against the no-op handler: " + baseline.firstError()).isZero();
+            assertThat(procGate.errors()).as("errors under warm load (own process): " + procGate.firstError()).isZero();
             assertThat(gate.p99Ms()).as("warm p99 ms").isLessThanOrEqualTo(5.0);
             assertThat(registryAfter - registryBefore).as("the warm run answers from the cache").isZero();
             assertThat(allowed).as("uncached requests allowed with the registry down").isZero();
