@@ -65,6 +65,39 @@ public final class BenchSupport {
         return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
+    /**
+     * How a warm in-process scan reaches images in a registry: through the blob cache and the analysis cache in
+     * {@code home}, as the command line does.
+     */
+    static io.drydock.scan.ImageAccess registryAccess(Path home) {
+        io.drydock.image.registry.RegistryClient client = new io.drydock.image.registry.RegistryClient(
+                io.drydock.image.registry.CredentialStore.none(), io.drydock.image.registry.RegistryClient.Options.defaults());
+        io.drydock.cache.BlobCache blobs = io.drydock.cache.BlobCache.inHome(home);
+        io.drydock.inventory.Inventorier inventorier = new io.drydock.inventory.Inventorier(io.drydock.inventory.DefaultAnalyzers.all(),
+                new io.drydock.layer.LayerReader(), io.drydock.inventory.AnalysisCache.inHome(home));
+        return new io.drydock.scan.ImageAccess() {
+            private io.drydock.cache.CachingSource open(String reference) {
+                return new io.drydock.cache.CachingSource(new io.drydock.image.registry.RegistrySource(client,
+                        io.drydock.image.ImageReference.parse(reference)), blobs);
+            }
+
+            @Override
+            public io.drydock.image.ResolvedImage resolve(String reference) {
+                try (io.drydock.cache.CachingSource s = open(reference)) {
+                    return io.drydock.image.ImageResolver.resolve(s, s.defaultReference(), io.drydock.image.Platform.LINUX_AMD64);
+                }
+            }
+
+            @Override
+            public io.drydock.inventory.Inventory inventory(String reference) {
+                try (io.drydock.cache.CachingSource s = open(reference)) {
+                    return inventorier.inventory(s, io.drydock.image.ImageResolver.resolve(s, s.defaultReference(),
+                            io.drydock.image.Platform.LINUX_AMD64));
+                }
+            }
+        };
+    }
+
     public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) return;
         try (Stream<Path> walk = Files.walk(dir)) {

@@ -66,24 +66,7 @@ class FreshnessBenchmark {
             double parseMs = (System.nanoTime() - parse) / 1e6;
 
             Path home = work.resolve("warm");
-            RegistryClient client = new RegistryClient(CredentialStore.none(), RegistryClient.Options.defaults());
-            BlobCache blobs = BlobCache.inHome(home);
-            Inventorier inventorier = new Inventorier(DefaultAnalyzers.all(), new LayerReader(), AnalysisCache.inHome(home));
-            ImageAccess access = new ImageAccess() {
-                @Override
-                public ResolvedImage resolve(String reference) {
-                    try (CachingSource s = new CachingSource(new RegistrySource(client, ImageReference.parse(reference)), blobs)) {
-                        return ImageResolver.resolve(s, s.defaultReference(), Platform.LINUX_AMD64);
-                    }
-                }
-
-                @Override
-                public Inventory inventory(String reference) {
-                    try (CachingSource s = new CachingSource(new RegistrySource(client, ImageReference.parse(reference)), blobs)) {
-                        return inventorier.inventory(s, ImageResolver.resolve(s, s.defaultReference(), Platform.LINUX_AMD64));
-                    }
-                }
-            };
+            ImageAccess access = BenchSupport.registryAccess(home);
             LocalDate today = LocalDate.now(ZoneOffset.UTC);
             ReportWriter json = ReportWriter.forName("json");
             FreshnessReport[] last = new FreshnessReport[1];

@@ -98,24 +98,7 @@ class ScanBenchmark {
 
             // -- warm: layers cached, DB open, in process --
             Path warmHome = work.resolve("warm");
-            RegistryClient client = new RegistryClient(CredentialStore.none(), RegistryClient.Options.defaults());
-            BlobCache blobs = BlobCache.inHome(warmHome);
-            Inventorier inventorier = new Inventorier(DefaultAnalyzers.all(), new LayerReader(), AnalysisCache.inHome(warmHome));
-            ImageAccess access = new ImageAccess() {
-                @Override
-                public ResolvedImage resolve(String reference) {
-                    try (CachingSource s = new CachingSource(new RegistrySource(client, ImageReference.parse(reference)), blobs)) {
-                        return ImageResolver.resolve(s, s.defaultReference(), Platform.LINUX_AMD64);
-                    }
-                }
-
-                @Override
-                public Inventory inventory(String reference) {
-                    try (CachingSource s = new CachingSource(new RegistrySource(client, ImageReference.parse(reference)), blobs)) {
-                        return inventorier.inventory(s, ImageResolver.resolve(s, s.defaultReference(), Platform.LINUX_AMD64));
-                    }
-                }
-            };
+            ImageAccess access = BenchSupport.registryAccess(warmHome);
             List<Double> warm = new ArrayList<>();
             try (VulnDb open = VulnDb.open(db)) {
                 Scanner scanner = new Scanner(open, Matcher.Priority.PRECISE, access, new KnownBases(warmHome.resolve("known.json")), Clock.systemUTC());
