@@ -291,8 +291,22 @@ public final class KubernetesJobBuild implements RebuildStrategy {
         try {
             return action.get();
         } catch (KubernetesClientException e) {
+            // the client reports an interrupt during a request as a failed request; it is the process going away
+            if (Thread.currentThread().isInterrupted() || hasCause(e, InterruptedException.class)) {
+                Thread.currentThread().interrupt();
+                throw fail(request, "interrupted while trying to " + what, e);
+            }
             throw fail(request, "cannot " + what + ": " + e.getMessage(), e);
         }
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private DrydockException fail(RebuildRequest request, String what) {
