@@ -30,7 +30,10 @@ abstract class JdbcStore implements Store {
     /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
     protected abstract <T> T inTransaction(String what, Work<T> work);
 
-    /** The statement that takes the oldest runnable job; parameters: owner, leaseUntil, now, now, now. */
+    /**
+     * The statement that takes the oldest runnable job; parameters: owner, leaseUntil, now, now, now, then the kinds.
+     * It has one {@code %s} where a condition on the kinds goes.
+     */
     protected abstract String claimSql();
 
     /** Applies the migrations; {@code idColumn} is the database's auto-increment primary key column type. */
@@ -167,8 +170,31 @@ abstract class JdbcStore implements Store {
 
     @Override
     public Optional<Job> claim(String owner, Duration lease, Instant now) {
-        return inTransaction("taking a job", c -> query(c, claimSql(), JdbcStore::job, owner, now.plus(lease), now, now, now)
+        return inTransaction("taking a job", c -> query(c, claimSql().formatted(""), JdbcStore::job, owner, now.plus(lease), now, now, now)
                 .stream().findFirst());
+    }
+
+    @Override
+    public Optional<Job> claim(String owner, Duration lease, Instant now, java.util.Set<String> kinds) {
+        if (kinds.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Object> params = new ArrayList<>(List.of(owner, now.plus(lease), now, now, now));
+        params.addAll(kinds.stream().sorted().toList());
+        String sql = claimSql().formatted(" AND kind IN (" + String.join(", ", java.util.Collections.nCopies(kinds.size(), "?")) + ")");
+        return inTransaction("taking a job", c -> query(c, sql, JdbcStore::job, params.toArray()).stream().findFirst());
+    }
+
+    @Override
+    public Map<String, Long> jobCounts() {
+        return inTransaction("counting jobs", c -> {
+            Map<String, Long> counts = new java.util.TreeMap<>();
+            for (Object[] row : query(c, "SELECT kind, state, COUNT(*) FROM job GROUP BY kind, state",
+                    r -> new Object[] {r.getString(1) + "/" + r.getString(2), r.getLong(3)})) {
+                counts.put((String) row[0], (Long) row[1]);
+            }
+            return counts;
+        });
     }
 
     @Override
@@ -258,6 +284,291 @@ abstract class JdbcStore implements Store {
                 subject));
     }
 
+    // -------------------------------------------------------------- the fleet
+
+    private static final String IMAGE_COLUMNS = "digest, reference, repository, inventory, base, analyzed_at, matched_at, findings";
+    private static final String SUMMARY_COLUMNS = "digest, reference, repository, analyzed_at, matched_at, critical, high, medium, low, "
+            + "other, base_findings, app_findings, fixable, base_fixable";
+
+    @Override
+    public void putImage(StoredImage i) {
+        inTransaction("recording the image " + i.digest(), c -> update(c, """
+                INSERT INTO image (digest, reference, repository, inventory, base, analyzed_at) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (digest) DO UPDATE SET reference = excluded.reference, repository = excluded.repository,
+                    inventory = excluded.inventory, base = excluded.base, analyzed_at = excluded.analyzed_at""",
+                i.digest(), i.reference(), i.repository(), i.inventory(), i.base(), i.analyzedAt()));
+    }
+
+    @Override
+    public Optional<StoredImage> image(String digest) {
+        return inTransaction("reading the image " + digest, c -> query(c, "SELECT " + IMAGE_COLUMNS + " FROM image WHERE digest = ?",
+                JdbcStore::storedImage, digest).stream().findFirst());
+    }
+
+    @Override
+    public boolean hasImage(String digest) {
+        return inTransaction("looking up the image " + digest, c -> !query(c, "SELECT 1 FROM image WHERE digest = ?", r -> 1, digest).isEmpty());
+    }
+
+    @Override
+    public List<StoredImage> imagesAfter(String afterDigest, int limit) {
+        return inTransaction("reading stored images", c -> query(c, "SELECT " + IMAGE_COLUMNS + " FROM image WHERE digest > ? ORDER BY digest LIMIT ?",
+                JdbcStore::storedImage, afterDigest == null ? "" : afterDigest, limit));
+    }
+
+    private static StoredImage storedImage(ResultSet r) throws SQLException {
+        return new StoredImage(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), instant(r, 6), instant(r, 7),
+                r.getString(8));
+    }
+
+    @Override
+    public void putMatches(List<MatchRecord> matches, List<JobSpec> next) {
+        if (matches.isEmpty() && next.isEmpty()) {
+            return;
+        }
+        inTransaction("recording " + matches.size() + " match(es)", c -> {
+            try (PreparedStatement image = c.prepareStatement("""
+                    UPDATE image SET matched_at = ?, findings = ?, critical = ?, high = ?, medium = ?, low = ?, other = ?,
+                        base_findings = ?, app_findings = ?, fixable = ?, base_fixable = ? WHERE digest = ?""");
+                 PreparedStatement clear = c.prepareStatement("DELETE FROM image_vuln WHERE digest = ?");
+                 PreparedStatement hit = c.prepareStatement(
+                         "INSERT INTO image_vuln (vuln_id, digest, package, version, origin, severity, fixed) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                                 + "ON CONFLICT DO NOTHING")) {
+                for (MatchRecord m : matches) {
+                    FindingCounts n = m.counts();
+                    bind(image, m.matchedAt(), m.findings(), n.critical(), n.high(), n.medium(), n.low(), n.other(), n.base(),
+                            n.application(), n.fixable(), n.baseFixable(), m.digest());
+                    image.addBatch();
+                    bind(clear, m.digest());
+                    clear.addBatch();
+                    for (VulnHit h : m.hits()) {
+                        bind(hit, h.vulnId(), h.digest(), h.pkg(), h.version(), h.origin(), h.severity(), h.fixed());
+                        hit.addBatch();
+                    }
+                }
+                image.executeBatch();
+                clear.executeBatch();
+                hit.executeBatch();
+            }
+            Instant now = Instant.now();
+            for (JobSpec s : next) {
+                insertJob(c, s, now);
+            }
+            return null;
+        });
+    }
+
+    /** Filters shared by the image and vulnerability lists, over {@code image} aliased {@code i}. */
+    private static String imageConditions(ImageFilter f, List<Object> params) {
+        StringBuilder w = new StringBuilder(" WHERE 1 = 1");
+        if (f.repository() != null) {
+            w.append(" AND i.repository LIKE ?");
+            params.add("%" + f.repository() + "%");
+        }
+        if (f.namespace() != null) {
+            w.append(" AND EXISTS (SELECT 1 FROM running_container rc WHERE rc.digest = i.digest AND rc.namespace = ?)");
+            params.add(f.namespace());
+        }
+        if (f.severity() != null) {
+            w.append(" AND i.").append(severityColumn(f.severity())).append(" > 0");
+        }
+        if (f.fixable() != null) {
+            w.append(f.fixable() ? " AND i.fixable > 0" : " AND i.fixable < i.critical + i.high + i.medium + i.low + i.other");
+        }
+        if (f.origin() != null) {
+            w.append(f.origin().equals("base") ? " AND i.base_findings > 0" : " AND i.app_findings > 0");
+        }
+        return w.toString();
+    }
+
+    private static String severityColumn(String severity) {
+        return switch (severity) {
+            case "CRITICAL" -> "critical";
+            case "HIGH" -> "high";
+            case "MEDIUM" -> "medium";
+            case "LOW" -> "low";
+            case "OTHER" -> "other";
+            default -> throw new IllegalArgumentException("unknown severity " + severity);
+        };
+    }
+
+    @Override
+    public Page<ImageSummary> imageSummaries(ImageFilter filter, int offset, int limit) {
+        return inTransaction("listing images", c -> {
+            List<Object> params = new ArrayList<>();
+            String where = imageConditions(filter, params);
+            long total = query(c, "SELECT COUNT(*) FROM image i" + where, r -> r.getLong(1), params.toArray()).get(0);
+            params.add(limit);
+            params.add(offset);
+            List<ImageSummary> items = query(c, "SELECT " + SUMMARY_COLUMNS + " FROM image i" + where
+                    + " ORDER BY i.critical DESC, i.high DESC, i.repository, i.digest LIMIT ? OFFSET ?", JdbcStore::summary, params.toArray());
+            return new Page<>(items, offset, limit, total);
+        });
+    }
+
+    @Override
+    public Optional<ImageSummary> imageSummary(String digest) {
+        return inTransaction("reading the image " + digest, c -> query(c, "SELECT " + SUMMARY_COLUMNS + " FROM image WHERE digest = ?",
+                JdbcStore::summary, digest).stream().findFirst());
+    }
+
+    private static ImageSummary summary(ResultSet r) throws SQLException {
+        return new ImageSummary(r.getString(1), r.getString(2), r.getString(3), instant(r, 4), instant(r, 5), counts(r, 6));
+    }
+
+    private static FindingCounts counts(ResultSet r, int first) throws SQLException {
+        int[] v = new int[9];
+        for (int k = 0; k < 9; k++) {
+            v[k] = r.getInt(first + k);
+        }
+        return new FindingCounts(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
+    }
+
+    @Override
+    public FleetOverview overview() {
+        return inTransaction("summing up the fleet", c -> {
+            FleetOverview images = query(c, """
+                    SELECT COUNT(*), COUNT(matched_at), COALESCE(SUM(critical), 0), COALESCE(SUM(high), 0), COALESCE(SUM(medium), 0),
+                        COALESCE(SUM(low), 0), COALESCE(SUM(other), 0), COALESCE(SUM(base_findings), 0), COALESCE(SUM(app_findings), 0),
+                        COALESCE(SUM(fixable), 0), COALESCE(SUM(base_fixable), 0) FROM image""",
+                    r -> new FleetOverview(r.getLong(1), r.getLong(2), 0, 0, counts(r, 3))).get(0);
+            long[] running = query(c, """
+                    SELECT COUNT(*), COUNT(DISTINCT namespace || '/' || workload_kind || '/' || workload_name) FROM running_container""",
+                    r -> new long[] {r.getLong(1), r.getLong(2)}).get(0);
+            return new FleetOverview(images.images(), images.matchedImages(), running[1], running[0], images.findings());
+        });
+    }
+
+    @Override
+    public List<VulnHit> hitsOf(String vulnId) {
+        return inTransaction("reading the images " + vulnId + " hits", c -> query(c,
+                "SELECT vuln_id, digest, package, version, origin, severity, fixed FROM image_vuln WHERE vuln_id = ? ORDER BY digest, package",
+                r -> new VulnHit(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6),
+                        r.getString(7)), vulnId));
+    }
+
+    private static final String SEVERITY_RANK = "(CASE v.severity WHEN 'CRITICAL' THEN 5 WHEN 'HIGH' THEN 4 WHEN 'MEDIUM' THEN 3 "
+            + "WHEN 'LOW' THEN 2 WHEN 'NEGLIGIBLE' THEN 1 ELSE 0 END)";
+
+    @Override
+    public Page<VulnSummary> vulns(ImageFilter filter, int offset, int limit) {
+        return inTransaction("listing vulnerabilities", c -> {
+            List<Object> params = new ArrayList<>();
+            StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+            if (filter.severity() != null) {
+                where.append(filter.severity().equals("OTHER") ? " AND v.severity NOT IN ('CRITICAL', 'HIGH', 'MEDIUM', 'LOW')" : " AND v.severity = ?");
+                if (!filter.severity().equals("OTHER")) {
+                    params.add(filter.severity());
+                }
+            }
+            if (filter.fixable() != null) {
+                where.append(filter.fixable() ? " AND v.fixed IS NOT NULL" : " AND v.fixed IS NULL");
+            }
+            if (filter.origin() != null) {
+                where.append(" AND v.origin = ?");
+                params.add(filter.origin());
+            }
+            if (filter.namespace() != null) {
+                where.append(" AND EXISTS (SELECT 1 FROM running_container rc WHERE rc.digest = v.digest AND rc.namespace = ?)");
+                params.add(filter.namespace());
+            }
+            if (filter.repository() != null) {
+                where.append(" AND EXISTS (SELECT 1 FROM image i WHERE i.digest = v.digest AND i.repository LIKE ?)");
+                params.add("%" + filter.repository() + "%");
+            }
+            long total = query(c, "SELECT COUNT(DISTINCT v.vuln_id) FROM image_vuln v" + where, r -> r.getLong(1), params.toArray()).get(0);
+            params.add(limit);
+            params.add(offset);
+            List<VulnSummary> items = query(c, "SELECT v.vuln_id, MAX(" + SEVERITY_RANK + "), COUNT(DISTINCT v.digest), "
+                    + "COUNT(DISTINCT CASE WHEN v.fixed IS NOT NULL THEN v.digest END), "
+                    + "COUNT(DISTINCT CASE WHEN v.origin = 'base' THEN v.digest END), "
+                    + "COUNT(DISTINCT CASE WHEN v.origin = 'application' THEN v.digest END) FROM image_vuln v" + where
+                    + " GROUP BY v.vuln_id ORDER BY 2 DESC, 3 DESC, v.vuln_id LIMIT ? OFFSET ?",
+                    r -> new VulnSummary(r.getString(1), RANKED[r.getInt(2)], r.getInt(3), r.getInt(4), r.getInt(5), r.getInt(6)),
+                    params.toArray());
+            return new Page<>(items, offset, limit, total);
+        });
+    }
+
+    private static final String[] RANKED = {"UNKNOWN", "NEGLIGIBLE", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
+
+    @Override
+    public void putPod(String namespace, String pod, List<RunningContainer> containers) {
+        inTransaction("recording the pod " + namespace + "/" + pod, c -> {
+            update(c, "DELETE FROM running_container WHERE namespace = ? AND pod = ?", namespace, pod);
+            for (RunningContainer r : containers) {
+                update(c, """
+                        INSERT INTO running_container (namespace, pod, container, workload_kind, workload_name, image, digest, seen_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", r.namespace(), r.pod(), r.container(), r.workloadKind(), r.workloadName(),
+                        r.image(), r.digest(), r.seenAt());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<RunningContainer> running(String digest) {
+        String columns = "SELECT namespace, pod, container, workload_kind, workload_name, image, digest, seen_at FROM running_container";
+        Row<RunningContainer> row = r -> new RunningContainer(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
+                r.getString(6), r.getString(7), instant(r, 8));
+        return inTransaction("reading running containers", c -> digest == null
+                ? query(c, columns + " ORDER BY namespace, workload_kind, workload_name, pod, container", row)
+                : query(c, columns + " WHERE digest = ? ORDER BY namespace, workload_kind, workload_name, pod, container", row, digest));
+    }
+
+    @Override
+    public boolean putToken(String name, String tokenHash, ApiToken.Role role, Instant at) {
+        return inTransaction("creating the token " + name, c -> update(c,
+                "INSERT INTO api_token (name, token_hash, role, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                name, tokenHash, role.name(), at) == 1);
+    }
+
+    @Override
+    public Optional<ApiToken> tokenByHash(String tokenHash) {
+        return inTransaction("checking a token", c -> query(c, "SELECT name, role, created_at FROM api_token WHERE token_hash = ?",
+                r -> new ApiToken(r.getString(1), ApiToken.Role.valueOf(r.getString(2)), instant(r, 3)), tokenHash).stream().findFirst());
+    }
+
+    @Override
+    public List<ApiToken> tokens() {
+        return inTransaction("listing tokens", c -> query(c, "SELECT name, role, created_at FROM api_token ORDER BY name",
+                r -> new ApiToken(r.getString(1), ApiToken.Role.valueOf(r.getString(2)), instant(r, 3))));
+    }
+
+    @Override
+    public boolean deleteToken(String name) {
+        return inTransaction("deleting the token " + name, c -> update(c, "DELETE FROM api_token WHERE name = ?", name) == 1);
+    }
+
+    @Override
+    public void recordAdmission(AdmissionRecord d) {
+        inTransaction("recording an admission decision", c -> update(c, """
+                INSERT INTO admission_decision (at, uid, namespace, kind, name, allowed, message, images) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                d.at(), d.uid(), d.namespace(), d.kind(), d.name(), d.allowed() ? 1 : 0, d.message(), d.images()));
+    }
+
+    @Override
+    public List<AdmissionRecord> admissions(int limit, boolean deniedOnly) {
+        return inTransaction("reading admission decisions", c -> query(c,
+                "SELECT id, at, uid, namespace, kind, name, allowed, message, images FROM admission_decision"
+                        + (deniedOnly ? " WHERE allowed = 0" : "") + " ORDER BY id DESC LIMIT ?",
+                r -> new AdmissionRecord(r.getLong(1), instant(r, 2), r.getString(3), r.getString(4), r.getString(5), r.getString(6),
+                        r.getInt(7) == 1, r.getString(8), r.getString(9)), limit));
+    }
+
+    @Override
+    public Optional<String> setting(String name) {
+        return inTransaction("reading the setting " + name, c -> query(c, "SELECT value FROM setting WHERE name = ?", r -> r.getString(1), name)
+                .stream().findFirst());
+    }
+
+    @Override
+    public void putSetting(String name, String value, Instant at) {
+        inTransaction("recording the setting " + name, c -> update(c, """
+                INSERT INTO setting (name, value, updated_at) VALUES (?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at""", name, value, at));
+    }
+
     // -------------------------------------------------------------- JDBC plumbing
 
     @FunctionalInterface
@@ -285,7 +596,7 @@ abstract class JdbcStore implements Store {
         }
     }
 
-    private static void bind(PreparedStatement s, Object... params) throws SQLException {
+    static void bind(PreparedStatement s, Object... params) throws SQLException {
         for (int i = 0; i < params.length; i++) {
             Object p = params[i];
             switch (p) {

@@ -17,7 +17,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 public final class PostgresStore extends JdbcStore {
     static final String CLAIM = """
             UPDATE job SET state = 'RUNNING', owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
-            WHERE id = (SELECT id FROM job WHERE (state = 'PENDING' AND not_before <= ?) OR (state = 'RUNNING' AND lease_until < ?)
+            WHERE id = (SELECT id FROM job WHERE ((state = 'PENDING' AND not_before <= ?) OR (state = 'RUNNING' AND lease_until < ?))%s
                         ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
             RETURNING id, kind, job_key, state, payload, result, attempts, owner, lease_until, not_before, created_at, updated_at""";
     private static final int POOL = 8;
@@ -121,8 +121,56 @@ public final class PostgresStore extends JdbcStore {
         }
     }
 
+    /** One session per duty held: a session advisory lock lives exactly as long as its connection. */
+    private final java.util.Map<String, Connection> leading = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public synchronized boolean lead(String duty) {
+        Connection held = leading.get(duty);
+        if (held != null) {
+            try {
+                if (held.isValid(2)) {
+                    return true;
+                }
+            } catch (SQLException e) {
+                // treated as lost below
+            }
+            leading.remove(duty);
+            closeQuietly(held);
+        }
+        Connection c = null;
+        try {
+            c = source.getConnection();
+            try (var s = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+                s.setLong(1, lockKey(duty));
+                try (var r = s.executeQuery()) {
+                    if (r.next() && r.getBoolean(1)) {
+                        leading.put(duty, c);
+                        return true;
+                    }
+                }
+            }
+            closeQuietly(c);
+            return false;
+        } catch (SQLException e) {
+            if (c != null) {
+                closeQuietly(c);
+            }
+            throw failure("taking the lead for " + duty, e);
+        }
+    }
+
+    /** A stable 64-bit key per duty, in a range of its own so that it cannot meet another application's locks. */
+    static long lockKey(String duty) {
+        byte[] h = io.drydock.image.Digest.sha256(("drydock-leader:" + duty).getBytes(java.nio.charset.StandardCharsets.UTF_8)).hex()
+                .substring(0, 15).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return Long.parseLong(new String(h, java.nio.charset.StandardCharsets.US_ASCII), 16);
+    }
+
     @Override
     public void close() {
+        leading.values().forEach(PostgresStore::closeQuietly);
+        leading.clear();
         List<Connection> all = new ArrayList<>(idle);
         idle.clear();
         all.forEach(PostgresStore::closeQuietly);

@@ -18,7 +18,7 @@ import org.sqlite.SQLiteDataSource;
 public final class SqliteStore extends JdbcStore {
     static final String CLAIM = """
             UPDATE job SET state = 'RUNNING', owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
-            WHERE id = (SELECT id FROM job WHERE (state = 'PENDING' AND not_before <= ?) OR (state = 'RUNNING' AND lease_until < ?)
+            WHERE id = (SELECT id FROM job WHERE ((state = 'PENDING' AND not_before <= ?) OR (state = 'RUNNING' AND lease_until < ?))%s
                         ORDER BY id LIMIT 1)
             RETURNING id, kind, job_key, state, payload, result, attempts, owner, lease_until, not_before, created_at, updated_at""";
 
@@ -87,8 +87,45 @@ public final class SqliteStore extends JdbcStore {
         }
     }
 
+    /** Held file locks by duty: the kernel drops a process's locks when it dies, however it dies. */
+    private final java.util.Map<String, java.nio.channels.FileLock> leading = new java.util.HashMap<>();
+
+    @Override
+    public synchronized boolean lead(String duty) {
+        java.nio.channels.FileLock held = leading.get(duty);
+        if (held != null && held.isValid()) {
+            return true;
+        }
+        Path lockFile = file.resolveSibling(file.getFileName() + ".leader-" + duty.replaceAll("[^A-Za-z0-9._-]", "_"));
+        try {
+            java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE);
+            java.nio.channels.FileLock taken = channel.tryLock();
+            if (taken == null) {
+                channel.close();
+                return false;
+            }
+            leading.put(duty, taken);
+            return true;
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return false; // another store object in this process holds it
+        } catch (IOException e) {
+            throw new DrydockException("cannot take the lead for " + duty + " with " + lockFile + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void close() {
+        synchronized (this) {
+            for (java.nio.channels.FileLock l : leading.values()) {
+                try {
+                    l.channel().close();
+                } catch (IOException ignored) {
+                    // closing releases the lock; nothing else to do
+                }
+            }
+            leading.clear();
+        }
         lock.lock();
         try {
             connection.close();

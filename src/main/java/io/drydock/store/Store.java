@@ -61,6 +61,12 @@ public interface Store extends AutoCloseable {
      */
     Optional<Job> claim(String owner, Duration lease, Instant now);
 
+    /** As {@link #claim(String, Duration, Instant)}, among steps of the given kinds only: a worker takes what it can run. */
+    Optional<Job> claim(String owner, Duration lease, Instant now, java.util.Set<String> kinds);
+
+    /** How many steps there are, by kind and state ({@code kind/STATE}). */
+    java.util.Map<String, Long> jobCounts();
+
     /** Extends a held step's lease; false when the step is no longer held by {@code owner}. */
     boolean renew(long jobId, String owner, Instant leaseUntil);
 
@@ -91,6 +97,66 @@ public interface Store extends AutoCloseable {
 
     /** The audit trail of a subject, oldest first. */
     List<AuditEntry> history(String subject);
+
+    // -- the fleet (drydock serve)
+
+    /** Records an analysed image; an image analysed again keeps its last match until it is matched again. */
+    void putImage(StoredImage image);
+
+    Optional<StoredImage> image(String digest);
+
+    boolean hasImage(String digest);
+
+    /** Images in digest order after {@code afterDigest} (null: from the first), at most {@code limit}: re-matching reads page by page. */
+    List<StoredImage> imagesAfter(String afterDigest, int limit);
+
+    /**
+     * Records matches and enqueues the steps they lead to (notifications) in one transaction: an image's counts,
+     * keys and index rows are replaced together, and a crash loses neither a match nor the notification it calls for.
+     */
+    void putMatches(List<MatchRecord> matches, List<JobSpec> next);
+
+    Page<ImageSummary> imageSummaries(ImageFilter filter, int offset, int limit);
+
+    Optional<ImageSummary> imageSummary(String digest);
+
+    FleetOverview overview();
+
+    /** Every finding, in every image, of a vulnerability (by any id the finding is filed under). */
+    List<VulnHit> hitsOf(String vulnId);
+
+    Page<VulnSummary> vulns(ImageFilter filter, int offset, int limit);
+
+    /** Replaces what is recorded of a pod's containers (none: the pod is gone). */
+    void putPod(String namespace, String pod, List<RunningContainer> containers);
+
+    /** Containers running {@code digest}; every running container when null. */
+    List<RunningContainer> running(String digest);
+
+    /** Creates a token; false when the name is taken. Only {@code tokenHash} is kept. */
+    boolean putToken(String name, String tokenHash, ApiToken.Role role, Instant at);
+
+    Optional<ApiToken> tokenByHash(String tokenHash);
+
+    List<ApiToken> tokens();
+
+    boolean deleteToken(String name);
+
+    void recordAdmission(AdmissionRecord decision);
+
+    /** The newest decisions first; only denials when {@code deniedOnly}. */
+    List<AdmissionRecord> admissions(int limit, boolean deniedOnly);
+
+    Optional<String> setting(String name);
+
+    void putSetting(String name, String value, Instant at);
+
+    /**
+     * Whether this process holds the singleton duty {@code duty} now, taking it when nobody does. It is held until
+     * the process ends or the store is closed (a PostgreSQL session advisory lock; a file lock beside SQLite), so a
+     * replica killed with {@code kill -9} hands it on as soon as the database or the kernel notices.
+     */
+    boolean lead(String duty);
 
     @Override
     void close();

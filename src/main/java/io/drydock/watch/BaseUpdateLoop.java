@@ -55,6 +55,8 @@ public final class BaseUpdateLoop {
     public static final String VALIDATE = "validate";
     public static final String ROLLOUT = "rollout";
     public static final String REFRESH = "refresh";
+    /** The steps this loop runs: a server's other workers share the queue and take other kinds. */
+    public static final java.util.Set<String> KINDS = java.util.Set.of(BASE_CHANGED, DECIDE, APPROVAL, REBUILD, VALIDATE, ROLLOUT, REFRESH);
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_ATTEMPTS = 3;
@@ -212,7 +214,7 @@ public final class BaseUpdateLoop {
 
     /** Runs one due step, if there is one. */
     public boolean runOne() {
-        Optional<Job> claimed = store.claim(owner, config.stepLease(), clock.instant());
+        Optional<Job> claimed = store.claim(owner, config.stepLease(), clock.instant(), KINDS);
         if (claimed.isEmpty()) {
             return false;
         }

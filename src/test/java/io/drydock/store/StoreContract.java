@@ -211,6 +211,149 @@ abstract class StoreContract {
         assertThat(store.jobs(Job.State.DONE)).hasSize(steps);
     }
 
+    // -------------------------------------------------------------- the fleet
+
+    StoredImage image(String digest, String repository) {
+        return new StoredImage(digest, repository + "@" + digest, repository, "{\"v\":1}", null, t0, null, null);
+    }
+
+    MatchRecord match(String digest, FindingCounts counts, VulnHit... hits) {
+        return new MatchRecord(digest, t0, String.join("\n", java.util.Arrays.stream(hits).map(VulnHit::vulnId).toList()), counts,
+                List.of(hits));
+    }
+
+    @Test
+    void matchesReplaceAnImagesCountsAndIndexRowsTogetherWithTheirNotifications() {
+        store.putImage(image("sha256:aa", "r/app"));
+        store.putImage(image("sha256:bb", "r/other"));
+        assertThat(store.hasImage("sha256:aa")).isTrue();
+        assertThat(store.hasImage("sha256:cc")).isFalse();
+        VulnHit h1 = new VulnHit("CVE-1", "sha256:aa", "openssl", "3.0.1", "base", "HIGH", "3.0.2");
+        VulnHit h2 = new VulnHit("CVE-2", "sha256:aa", "lodash", "4.17.15", "application", "CRITICAL", null);
+        store.putMatches(List.of(match("sha256:aa", new FindingCounts(1, 1, 0, 0, 0, 1, 1, 1, 1), h1, h2)),
+                List.of(new JobSpec("notify", "CVE-2|sha256:aa", "{}", t0)));
+        assertThat(store.hitsOf("CVE-1")).containsExactly(h1);
+        assertThat(store.job("notify", "CVE-2|sha256:aa")).isPresent();
+        assertThat(store.image("sha256:aa").orElseThrow().findings()).isEqualTo("CVE-1\nCVE-2");
+
+        // matched again without CVE-1: its row goes, the counts follow
+        store.putMatches(List.of(match("sha256:aa", new FindingCounts(1, 0, 0, 0, 0, 0, 1, 0, 0), h2)), List.of());
+        assertThat(store.hitsOf("CVE-1")).isEmpty();
+        assertThat(store.imageSummary("sha256:aa").orElseThrow().counts().high()).isZero();
+        FleetOverview o = store.overview();
+        assertThat(o.images()).isEqualTo(2);
+        assertThat(o.matchedImages()).isEqualTo(1);
+        assertThat(o.findings().critical()).isEqualTo(1);
+
+        // analysed again: the last match is kept until the next one
+        store.putImage(image("sha256:aa", "r/app"));
+        assertThat(store.hitsOf("CVE-2")).containsExactly(h2);
+        assertThat(store.imageSummary("sha256:aa").orElseThrow().matchedAt()).isEqualTo(t0);
+    }
+
+    @Test
+    void imagesAreReadInDigestOrderPageByPage() {
+        for (String d : List.of("sha256:03", "sha256:01", "sha256:02")) {
+            store.putImage(image(d, "r/x"));
+        }
+        assertThat(store.imagesAfter(null, 2)).extracting(StoredImage::digest).containsExactly("sha256:01", "sha256:02");
+        assertThat(store.imagesAfter("sha256:02", 2)).extracting(StoredImage::digest).containsExactly("sha256:03");
+    }
+
+    @Test
+    void listsFilterBySeverityFixabilityOriginNamespaceAndRepository() {
+        store.putImage(image("sha256:aa", "reg/team/app"));
+        store.putImage(image("sha256:bb", "reg/team/db"));
+        store.putMatches(List.of(
+                match("sha256:aa", new FindingCounts(1, 0, 0, 0, 0, 0, 1, 0, 0),
+                        new VulnHit("CVE-9", "sha256:aa", "lodash", "1", "application", "CRITICAL", null)),
+                match("sha256:bb", new FindingCounts(0, 1, 0, 0, 0, 1, 0, 1, 1),
+                        new VulnHit("CVE-8", "sha256:bb", "zlib", "1", "base", "HIGH", "2"),
+                        new VulnHit("CVE-9", "sha256:bb", "lodash", "1", "application", "CRITICAL", null))), List.of());
+        store.putPod("prod", "db-0", List.of(new RunningContainer("prod", "db-0", "db", "StatefulSet", "db", "reg/team/db:1", "sha256:bb", t0)));
+
+        assertThat(store.imageSummaries(new ImageFilter("CRITICAL", null, null, null, null), 0, 10).items())
+                .extracting(ImageSummary::digest).containsExactly("sha256:aa");
+        assertThat(store.imageSummaries(new ImageFilter(null, true, null, null, null), 0, 10).items())
+                .extracting(ImageSummary::digest).containsExactly("sha256:bb");
+        assertThat(store.imageSummaries(new ImageFilter(null, null, "base", null, null), 0, 10).items())
+                .extracting(ImageSummary::digest).containsExactly("sha256:bb");
+        assertThat(store.imageSummaries(new ImageFilter(null, null, null, "prod", null), 0, 10).items())
+                .extracting(ImageSummary::digest).containsExactly("sha256:bb");
+        assertThat(store.imageSummaries(new ImageFilter(null, null, null, null, "team/app"), 0, 10).items())
+                .extracting(ImageSummary::digest).containsExactly("sha256:aa");
+        Page<ImageSummary> page = store.imageSummaries(ImageFilter.ALL, 1, 1);
+        assertThat(page.total()).isEqualTo(2);
+        assertThat(page.items()).hasSize(1);
+
+        Page<VulnSummary> vulns = store.vulns(ImageFilter.ALL, 0, 10);
+        assertThat(vulns.items()).containsExactly(new VulnSummary("CVE-9", "CRITICAL", 2, 0, 0, 2),
+                new VulnSummary("CVE-8", "HIGH", 1, 1, 1, 0));
+        assertThat(store.vulns(new ImageFilter(null, true, null, null, null), 0, 10).items()).extracting(VulnSummary::vulnId)
+                .containsExactly("CVE-8");
+        assertThat(store.vulns(new ImageFilter(null, null, null, "prod", null), 0, 10).total()).isEqualTo(2);
+        assertThat(store.vulns(new ImageFilter(null, null, null, "staging", null), 0, 10).total()).isZero();
+    }
+
+    @Test
+    void aPodsContainersAreReplacedAndRemovedWithIt() {
+        RunningContainer a = new RunningContainer("ns", "web-1", "app", "Deployment", "web", "r/app:1", "sha256:aa", t0);
+        RunningContainer b = new RunningContainer("ns", "web-1", "side", "Deployment", "web", "r/side:1", "sha256:bb", t0);
+        store.putPod("ns", "web-1", List.of(a, b));
+        store.putPod("ns", "web-2", List.of(new RunningContainer("ns", "web-2", "app", "Deployment", "web", "r/app:1", "sha256:aa", t0)));
+        assertThat(store.running("sha256:aa")).extracting(RunningContainer::pod).containsExactly("web-1", "web-2");
+        assertThat(store.overview().workloads()).isEqualTo(1);
+        store.putPod("ns", "web-1", List.of(a));
+        assertThat(store.running("sha256:bb")).isEmpty();
+        store.putPod("ns", "web-1", List.of());
+        assertThat(store.running(null)).extracting(RunningContainer::pod).containsExactly("web-2");
+    }
+
+    @Test
+    void tokensAreFoundByHashOnlyAndNamesAreUnique() {
+        assertThat(store.putToken("ci", "h1", ApiToken.Role.READ, t0)).isTrue();
+        assertThat(store.putToken("ci", "h2", ApiToken.Role.ADMIN, t0)).isFalse();
+        assertThat(store.tokenByHash("h1")).contains(new ApiToken("ci", ApiToken.Role.READ, t0));
+        assertThat(store.tokenByHash("h2")).isEmpty();
+        assertThat(store.deleteToken("ci")).isTrue();
+        assertThat(store.tokenByHash("h1")).isEmpty();
+    }
+
+    @Test
+    void admissionDecisionsAndSettingsAreKept() {
+        store.recordAdmission(new AdmissionRecord(0, t0, "u1", "ns", "Pod", "p", true, "", "[]"));
+        store.recordAdmission(new AdmissionRecord(0, t0, "u2", "ns", "Pod", "q", false, "unsigned", "[]"));
+        assertThat(store.admissions(10, false)).extracting(AdmissionRecord::uid).containsExactly("u2", "u1");
+        assertThat(store.admissions(10, true)).extracting(AdmissionRecord::message).containsExactly("unsigned");
+        store.putSetting("db", "v1", t0);
+        store.putSetting("db", "v2", t0);
+        assertThat(store.setting("db")).contains("v2");
+        assertThat(store.setting("none")).isEmpty();
+    }
+
+    @Test
+    void aWorkerTakesOnlyTheKindsItRuns() {
+        store.enqueue(new JobSpec("a", "1", "{}", t0));
+        store.enqueue(new JobSpec("b", "1", "{}", t0));
+        assertThat(store.claim("w", Duration.ofMinutes(1), t0, Set.of("b")).orElseThrow().kind()).isEqualTo("b");
+        assertThat(store.claim("w", Duration.ofMinutes(1), t0, Set.of("b"))).isEmpty();
+        assertThat(store.jobCounts()).containsEntry("a/PENDING", 1L).containsEntry("b/RUNNING", 1L);
+    }
+
+    @Test
+    void oneStoreAtATimeLeadsADutyAndClosingHandsItOn() {
+        assertThat(store.lead("poll")).isTrue();
+        assertThat(store.lead("poll")).isTrue();
+        try (Store other = reopen()) {
+            assertThat(other.lead("poll")).isFalse();
+            assertThat(other.lead("db-update")).isTrue();
+            store.close();
+            assertThat(other.lead("poll")).isTrue();
+        } finally {
+            store = reopen();
+        }
+    }
+
     AuditEntry audit(String subject, String message) {
         return new AuditEntry(subject, t0, "note", message, null, 0);
     }

@@ -1,0 +1,10 @@
+package io.drydock.store;
+
+/**
+ * One finding of an image's last match, as the index of which images a vulnerability hits keeps it.
+ *
+ * @param origin {@code base} or {@code application}
+ * @param fixed the versions that fix it, comma-separated; null when none is known
+ */
+public record VulnHit(String vulnId, String digest, String pkg, String version, String origin, String severity, String fixed) {
+}
