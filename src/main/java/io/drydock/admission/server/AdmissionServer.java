@@ -33,20 +33,12 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * The admission webhook over HTTPS: {@code POST /validate}, {@code POST /mutate} (AdmissionReview v1),
+ * The admission webhook over HTTPS ({@code drydock admission serve}): the {@link AdmissionHandlers} plus
  * {@code GET /healthz} and {@code GET /metrics}. Javalin 7 on Jetty 12, with one TLS connector whose certificate
  * {@link ReloadingTls} swaps in place.
  */
 public final class AdmissionServer implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final ServerConfig config;
-    private final AdmissionPolicy policy;
-    private final ClusterLookups cluster;
-    private final Clock clock;
-    private final PrintStream decisionLog;
-    private final Metrics metrics;
-    private final ImageVerifier verifier;
+    private final AdmissionHandlers handlers;
     private final ReloadingTls tls;
     private final Javalin app;
     private ServerConnector connector;
@@ -63,45 +55,21 @@ public final class AdmissionServer implements AutoCloseable {
     /** Test hook: {@code extraRoutes} mounts more routes on the same Javalin and TLS connector (the benchmark's no-op baseline). */
     AdmissionServer(ServerConfig config, ClusterLookups cluster, Supplier<CredentialStore> ownCredentials, Path lockDirectory,
             Clock clock, PrintStream decisionLog, Consumer<io.javalin.config.RoutesConfig> extraRoutes) {
-        this.config = config;
-        this.policy = AdmissionPolicy.read(config.policyFile());
-        this.cluster = cluster;
-        this.clock = clock;
-        this.decisionLog = decisionLog;
-        RegistryClient.Options options = registryOptions(config.registry());
-        ImageVerifier[] late = new ImageVerifier[1];
-        this.metrics = new Metrics(() -> late[0] == null ? 0 : late[0].registryRequests());
-        VerdictCache cache = new VerdictCache(config.cacheTtl(), config.negativeCacheTtl(), clock, metrics);
-        this.verifier = new ImageVerifier(new RegistryClient(ownCredentials.get(), options), ownCredentials, options, lockDirectory, cache, clock);
-        late[0] = verifier;
-        Consumer<String> note = message -> logEvent("tls", message);
+        this.handlers = new AdmissionHandlers(config, cluster, ownCredentials, lockDirectory, clock, decisionLog);
+        Consumer<String> note = message -> handlers.logEvent("tls", message);
         this.tls = new ReloadingTls(config.certFile(), config.keyFile(), config.certificateCheckInterval(), note);
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.concurrency.useVirtualThreads = true;
             c.jetty.addConnector((server, http) -> {
-                // the API server calls by the Service's DNS name, probes and tests by IP: no SNI host check
-                http.addCustomizer(new SecureRequestCustomizer(false));
-                ServerConnector sc = new ServerConnector(server, tls.factory(), new HttpConnectionFactory(http));
-                sc.setHost(config.host().isEmpty() ? null : config.host());
-                sc.setPort(config.port());
-                connector = sc;
-                return sc;
+                connector = tls.connector(server, http, config.host(), config.port());
+                return connector;
             });
-            c.routes.post("/validate", ctx -> review(ctx, false));
-            c.routes.post("/mutate", ctx -> review(ctx, true));
+            handlers.mount(c.routes);
             c.routes.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok\n"));
-            c.routes.get("/metrics", ctx -> ctx.contentType(metrics.contentType()).result(metrics.scrape()));
+            c.routes.get("/metrics", ctx -> ctx.contentType(handlers.metricsContentType()).result(handlers.scrapeMetrics()));
             extraRoutes.accept(c.routes);
         });
-    }
-
-    static RegistryClient.Options registryOptions(ServerConfig.Registry r) {
-        RegistryClient.Options d = RegistryClient.Options.defaults();
-        // short timeouts and few attempts: a slow registry must turn into a deny before the deadline, not after it
-        return new RegistryClient.Options(new HashSet<>(r.insecure()), r.timeout(), r.timeout(), r.attempts(),
-                java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(1), d.chunkSize(), r.caCertificates(), r.timeout(),
-                new HostBackoff(java.time.Clock.systemUTC(), r.backoff(), r.maxBackoff()));
     }
 
     public AdmissionServer start() {
@@ -116,107 +84,6 @@ public final class AdmissionServer implements AutoCloseable {
 
     int certificateReloads() {
         return tls.reloads();
-    }
-
-    private void review(Context ctx, boolean mutating) {
-        long started = System.nanoTime();
-        Instant deadline = clock.instant().plus(config.deadline());
-        String endpoint = mutating ? "mutate" : "validate";
-        AdmissionRequest request;
-        try {
-            request = AdmissionRequests.parse(ctx.bodyAsBytes());
-        } catch (AdmissionInputException e) {
-            ctx.status(400).contentType("text/plain").result("not an AdmissionReview: " + e.getMessage() + "\n");
-            metrics.request(endpoint, "bad_request", System.nanoTime() - started);
-            logEvent("bad_request", endpoint + ": " + e.getMessage());
-            return;
-        }
-        AdmissionDecision decision;
-        String result;
-        try {
-            Map<String, Credential> credentials = pullCredentials(request);
-            decision = AdmissionDecision.decide(request, policy, cluster.namespaceLabels(request.namespace()),
-                    verifier.forRequest(policy, deadline, credentials), LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
-            result = decision.allowed() ? "allowed" : "denied";
-        } catch (RuntimeException e) {
-            // fail closed with an answer: the API server would otherwise wait for its timeout and apply failurePolicy
-            decision = new AdmissionDecision(request.uid(), false, "Drydock could not judge the request: " + e.getMessage(),
-                    java.util.List.of(), Map.of(), java.util.List.of(), java.util.List.of(), "");
-            result = "error";
-        }
-        ctx.contentType("application/json").result(write(decision.toReview(mutating)));
-        long took = System.nanoTime() - started;
-        metrics.request(endpoint, result, took);
-        logDecision(endpoint, request, decision, took);
-    }
-
-    /** The pod's pull credentials, by registry; none when the object has no pod spec the gate reads. */
-    private Map<String, Credential> pullCredentials(AdmissionRequest request) {
-        try {
-            if (new PodImages(policy.podSpecKinds()).extract(request) instanceof PodImages.Images images) {
-                JsonNode spec = request.object().at(images.podSpecPointer());
-                return cluster.pullCredentials(request.namespace(), spec);
-            }
-        } catch (AdmissionInputException e) {
-            // decide() denies the malformed object with the field's name; nothing to pull with
-        }
-        return Map.of();
-    }
-
-    private void logDecision(String endpoint, AdmissionRequest request, AdmissionDecision decision, long nanos) {
-        ObjectNode line = JSON.createObjectNode();
-        line.put("time", clock.instant().toString());
-        line.put("event", "decision");
-        line.put("endpoint", endpoint);
-        line.put("uid", request.uid());
-        line.put("namespace", request.namespace());
-        line.put("kind", request.kind().kind());
-        line.put("name", request.name());
-        line.put("operation", request.operation());
-        line.put("user", request.username());
-        line.put("allowed", decision.allowed());
-        if (!decision.passThrough().isEmpty()) {
-            line.put("passThrough", decision.passThrough());
-        }
-        if (!decision.message().isEmpty()) {
-            line.put("reason", decision.message());
-        }
-        ArrayNode images = line.putArray("images");
-        for (AdmissionDecision.ImageVerdict v : decision.images()) {
-            ObjectNode i = images.addObject();
-            i.put("image", v.image());
-            i.put("pointer", v.pointer());
-            i.put("digest", v.digest());
-            i.put("verdict", v.outcome().name().toLowerCase(java.util.Locale.ROOT));
-            i.put("mode", v.mode() == null ? null : v.mode().label());
-            i.put("reason", v.reason());
-        }
-        line.put("millis", nanos / 1_000_000.0);
-        emit(line);
-    }
-
-    private void logEvent(String event, String message) {
-        ObjectNode line = JSON.createObjectNode();
-        line.put("time", clock.instant().toString());
-        line.put("event", event);
-        line.put("message", message);
-        emit(line);
-    }
-
-    private void emit(ObjectNode line) {
-        String text = write(line);
-        // println on a shared stream can interleave with another thread's line; one write per line cannot
-        synchronized (decisionLog) {
-            decisionLog.println(text);
-        }
-    }
-
-    private static String write(JsonNode node) {
-        try {
-            return JSON.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

@@ -31,7 +31,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * which a WatchService on the file's directory does not reliably report, and a poll every few seconds is cheap.
  * A pair that does not load (half-written, or a key that does not match the certificate) keeps the old one serving.
  */
-final class ReloadingTls implements AutoCloseable {
+public final class ReloadingTls implements AutoCloseable {
     private static final char[] STORE_PASSWORD = "in-memory".toCharArray();
 
     private final Path certFile;
@@ -42,7 +42,7 @@ final class ReloadingTls implements AutoCloseable {
     private final AtomicInteger reloads = new AtomicInteger();
     private final Consumer<String> log;
 
-    ReloadingTls(Path certFile, Path keyFile, java.time.Duration checkInterval, Consumer<String> log) {
+    public ReloadingTls(Path certFile, Path keyFile, java.time.Duration checkInterval, Consumer<String> log) {
         this.certFile = certFile;
         this.keyFile = keyFile;
         this.log = log;
@@ -54,6 +54,18 @@ final class ReloadingTls implements AutoCloseable {
         poller = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("tls-reload").unstarted(r));
         long every = Math.max(checkInterval.toMillis(), 50);
         poller.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** A TLS connector on {@code host:port} (every interface when host is empty) serving this certificate. */
+    public org.eclipse.jetty.server.ServerConnector connector(org.eclipse.jetty.server.Server server,
+            org.eclipse.jetty.server.HttpConfiguration http, String host, int port) {
+        // the API server calls by the Service's DNS name, probes and tests by IP: no SNI host check
+        http.addCustomizer(new org.eclipse.jetty.server.SecureRequestCustomizer(false));
+        org.eclipse.jetty.server.ServerConnector sc = new org.eclipse.jetty.server.ServerConnector(server, factory,
+                new org.eclipse.jetty.server.HttpConnectionFactory(http));
+        sc.setHost(host == null || host.isEmpty() ? null : host);
+        sc.setPort(port);
+        return sc;
     }
 
     SslContextFactory.Server factory() {
