@@ -1,7 +1,8 @@
 -- The fleet the server watches: analysed images, what matching found in them, where they run, who may use the API,
 -- and what the admission gate decided.
 
--- An analysed image. inventory is the compact form re-matching reads (packages and layers, no file lists), so a new
+-- An analysed image. facts: what analysis learnt besides the inventory (where the base ends, signatures found), JSON.
+-- inventory is the compact form re-matching reads (packages and layers, no file lists), so a new
 -- advisory is matched against every stored image without asking a registry. findings holds the keys of the last
 -- match, one line per finding, so that the next match can say what is new, fixed or re-rated.
 CREATE TABLE image (
@@ -9,7 +10,7 @@ CREATE TABLE image (
     reference     TEXT NOT NULL,
     repository    TEXT NOT NULL,
     inventory     TEXT NOT NULL,
-    base          TEXT,
+    facts         TEXT,
     analyzed_at   BIGINT NOT NULL,
     matched_at    BIGINT,
     findings      TEXT,

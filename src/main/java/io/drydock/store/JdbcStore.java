@@ -286,17 +286,17 @@ abstract class JdbcStore implements Store {
 
     // -------------------------------------------------------------- the fleet
 
-    private static final String IMAGE_COLUMNS = "digest, reference, repository, inventory, base, analyzed_at, matched_at, findings";
+    private static final String IMAGE_COLUMNS = "digest, reference, repository, inventory, facts, analyzed_at, matched_at, findings";
     private static final String SUMMARY_COLUMNS = "digest, reference, repository, analyzed_at, matched_at, critical, high, medium, low, "
             + "other, base_findings, app_findings, fixable, base_fixable";
 
     @Override
     public void putImage(StoredImage i) {
         inTransaction("recording the image " + i.digest(), c -> update(c, """
-                INSERT INTO image (digest, reference, repository, inventory, base, analyzed_at) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO image (digest, reference, repository, inventory, facts, analyzed_at) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (digest) DO UPDATE SET reference = excluded.reference, repository = excluded.repository,
-                    inventory = excluded.inventory, base = excluded.base, analyzed_at = excluded.analyzed_at""",
-                i.digest(), i.reference(), i.repository(), i.inventory(), i.base(), i.analyzedAt()));
+                    inventory = excluded.inventory, facts = excluded.facts, analyzed_at = excluded.analyzed_at""",
+                i.digest(), i.reference(), i.repository(), i.inventory(), i.facts(), i.analyzedAt()));
     }
 
     @Override
@@ -306,14 +306,19 @@ abstract class JdbcStore implements Store {
     }
 
     @Override
+    public List<String> imageDigests() {
+        return inTransaction("listing image digests", c -> query(c, "SELECT digest FROM image ORDER BY digest", r -> r.getString(1)));
+    }
+
+    @Override
     public boolean hasImage(String digest) {
         return inTransaction("looking up the image " + digest, c -> !query(c, "SELECT 1 FROM image WHERE digest = ?", r -> 1, digest).isEmpty());
     }
 
     @Override
-    public List<StoredImage> imagesAfter(String afterDigest, int limit) {
-        return inTransaction("reading stored images", c -> query(c, "SELECT " + IMAGE_COLUMNS + " FROM image WHERE digest > ? ORDER BY digest LIMIT ?",
-                JdbcStore::storedImage, afterDigest == null ? "" : afterDigest, limit));
+    public List<StoredImage> imagesFrom(String digest, boolean inclusive, int limit) {
+        return inTransaction("reading stored images", c -> query(c, "SELECT " + IMAGE_COLUMNS + " FROM image WHERE digest "
+                + (inclusive ? ">=" : ">") + " ? ORDER BY digest LIMIT ?", JdbcStore::storedImage, digest == null ? "" : digest, limit));
     }
 
     private static StoredImage storedImage(ResultSet r) throws SQLException {

@@ -105,10 +105,16 @@ public interface Store extends AutoCloseable {
 
     Optional<StoredImage> image(String digest);
 
+    /** Every stored image's digest, sorted. */
+    List<String> imageDigests();
+
     boolean hasImage(String digest);
 
-    /** Images in digest order after {@code afterDigest} (null: from the first), at most {@code limit}: re-matching reads page by page. */
-    List<StoredImage> imagesAfter(String afterDigest, int limit);
+    /**
+     * Images in digest order from {@code digest} (null: from the first; {@code inclusive}: that one too), at most
+     * {@code limit}: re-matching reads page by page.
+     */
+    List<StoredImage> imagesFrom(String digest, boolean inclusive, int limit);
 
     /**
      * Records matches and enqueues the steps they lead to (notifications) in one transaction: an image's counts,

@@ -6,9 +6,9 @@ import java.time.Instant;
  * An analysed image as the server keeps it.
  *
  * @param inventory the compact inventory re-matching reads (JSON)
- * @param base where the image's base ends and what it is (JSON), null when unknown
+ * @param facts what analysis learnt besides the inventory (base, signatures; JSON), null when nothing
  * @param findings the keys of the last match, one line per finding, sorted; null before the first match
  */
-public record StoredImage(String digest, String reference, String repository, String inventory, String base, Instant analyzedAt,
+public record StoredImage(String digest, String reference, String repository, String inventory, String facts, Instant analyzedAt,
         Instant matchedAt, String findings) {
 }

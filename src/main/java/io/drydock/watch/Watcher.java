@@ -71,6 +71,39 @@ public final class Watcher implements AutoCloseable {
         return r;
     }
 
+    /**
+     * One poll cycle and the refreshes it schedules, without running the steps: {@code drydock serve}'s leader polls,
+     * and every replica's workers run steps with {@link #runStep()}.
+     */
+    public BasePoller.CycleResult pollCycle() {
+        BasePoller.CycleResult r = poller.pollOnce();
+        r.errors().forEach(e -> say("poll: " + e));
+        loop.scheduleRefreshes();
+        loop.refreshOnAdvisoryUpdate(advisoryVersion.get());
+        return r;
+    }
+
+    /** Runs one step of the loop if one is due; false when none was. */
+    public boolean runStep() {
+        return loop.runOne();
+    }
+
+    /** Puts back the steps {@code owner} was running when its process stopped. */
+    public int recover() {
+        return loop.recover();
+    }
+
+    public WatchConfig config() {
+        return config;
+    }
+
+    /** Mounts the registry notification endpoint on another server's routes ({@code drydock serve}). */
+    public void mountNotifications(io.javalin.config.RoutesConfig routes) {
+        String token = config.notifications().tokenEnv() == null ? null : System.getenv(config.notifications().tokenEnv());
+        routes.post("/notifications", ctx -> notification(ctx, token));
+        routes.post("/notifications/{format}", ctx -> notification(ctx, token));
+    }
+
     /** Starts the endpoint (when configured), the poller and the worker; returns at once. */
     public Watcher start() {
         int released = loop.recover();

@@ -256,8 +256,10 @@ abstract class StoreContract {
         for (String d : List.of("sha256:03", "sha256:01", "sha256:02")) {
             store.putImage(image(d, "r/x"));
         }
-        assertThat(store.imagesAfter(null, 2)).extracting(StoredImage::digest).containsExactly("sha256:01", "sha256:02");
-        assertThat(store.imagesAfter("sha256:02", 2)).extracting(StoredImage::digest).containsExactly("sha256:03");
+        assertThat(store.imagesFrom(null, false, 2)).extracting(StoredImage::digest).containsExactly("sha256:01", "sha256:02");
+        assertThat(store.imagesFrom("sha256:02", false, 2)).extracting(StoredImage::digest).containsExactly("sha256:03");
+        assertThat(store.imagesFrom("sha256:02", true, 5)).extracting(StoredImage::digest).containsExactly("sha256:02", "sha256:03");
+        assertThat(store.imageDigests()).containsExactly("sha256:01", "sha256:02", "sha256:03");
     }
 
     @Test
