@@ -213,16 +213,27 @@ final class DbCommand implements Runnable {
         public Integer call() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            Path target = dbPath(options);
             if (eol != null) {
                 installEol(eol, options, out, err);
                 if (sources.isEmpty()) return 0;
             }
+            update(sources, eol == null, options, out, err);
+            return 0;
+        }
+
+        /**
+         * Replaces the DB in the home: pulled whole from {@code oci://REF}, else built from the sources (the shipped
+         * advisories when there are none). The server's scheduled updates call this too.
+         *
+         * @param withEol whether a pulled artifact's end-of-life data is installed as well
+         */
+        static void update(List<String> sources, boolean withEol, ImageOptions options, PrintWriter out, PrintWriter err) throws IOException {
+            Path target = dbPath(options);
             if (sources.size() == 1 && sources.get(0).startsWith("oci://")) {
                 ImageReference ref = registryRef(sources.get(0).substring("oci://".length()), options);
-                DbMetadata meta = pull(ref, eol == null, options, out, err); // --eol DIR wins over the artifact's
+                DbMetadata meta = pull(ref, withEol, options, out, err); // --eol DIR wins over the artifact's
                 out.printf("pulled the advisory DB from %s: %d advisories built %s%n", ref, meta.advisories(), meta.builtAt());
-                return 0;
+                return;
             }
             if (sources.stream().anyMatch(s -> s.startsWith("oci://"))) {
                 throw new DrydockException("--source oci://… replaces the whole DB and cannot be combined with other sources");
@@ -257,7 +268,6 @@ final class DbCommand implements Runnable {
             } finally {
                 for (Path d : downloads) Files.deleteIfExists(d);
             }
-            return 0;
         }
 
         private static AdvisorySource source(String s, List<Path> downloads, PrintWriter err) throws IOException {

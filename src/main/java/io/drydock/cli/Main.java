@@ -8,7 +8,7 @@ import java.io.PrintWriter;
 
 @Command(name = "drydock", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Keeps the container images of a Kubernetes fleet free of known vulnerabilities.",
-        subcommands = {InspectCommand.class, PullCommand.class, FilesCommand.class, SbomCommand.class, ScanCommand.class, FreshnessCommand.class, PolicyCommand.class, BasesCommand.class, DbCommand.class, CacheCommand.class, DemoCommand.class, TrainCommand.class, ValidateCommand.class, SignCommands.Sign.class, SignCommands.Attest.class, SignCommands.Verify.class, KeyCommand.class, AdmissionCommand.class, RebaseCommand.class, LineageCommand.class, GraphCommand.class, HistoryCommand.class, WatchCommand.class, ApproveCommand.class, RefreshCommand.class,
+        subcommands = {InspectCommand.class, PullCommand.class, FilesCommand.class, SbomCommand.class, ScanCommand.class, FreshnessCommand.class, PolicyCommand.class, BasesCommand.class, DbCommand.class, CacheCommand.class, DemoCommand.class, TrainCommand.class, ValidateCommand.class, SignCommands.Sign.class, SignCommands.Attest.class, SignCommands.Verify.class, KeyCommand.class, AdmissionCommand.class, RebaseCommand.class, LineageCommand.class, GraphCommand.class, HistoryCommand.class, WatchCommand.class, ApproveCommand.class, RefreshCommand.class, ServeCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 2 usage error, 3 error (the message names the input);",
                 "scan: N from --exit-code when findings remain after its gates."})

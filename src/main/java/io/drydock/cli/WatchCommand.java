@@ -113,7 +113,12 @@ final class WatchCommand implements Callable<Integer> {
      */
     static Running assemble(WatchConfig config, ImageOptions options, String owner, KubernetesClient kube, PrintWriter out,
             PrintWriter err, Clock clock) {
-        Store store = Stores.open(config.store(), options.home());
+        return assemble(config, Stores.open(config.store(), options.home()), options, owner, kube, out, err, clock);
+    }
+
+    /** The loop on a store opened elsewhere ({@code drydock serve} shares its own); closing the result closes it. */
+    static Running assemble(WatchConfig config, Store store, ImageOptions options, String owner, KubernetesClient kube, PrintWriter out,
+            PrintWriter err, Clock clock) {
         try {
             RegistryClient client = new RegistryClient(options.client().credentials(),
                     options.clientOptions().withHostBackoff(new HostBackoff(clock, Duration.ofSeconds(1), Duration.ofMinutes(5))));

@@ -13,7 +13,7 @@ class ArchitectureTest {
             "io.drydock.inventory..", "io.drydock.vulndb..", "io.drydock.scan..", "io.drydock.freshness.."};
     private static final String[] WORKFLOW_AND_FRONT = {"io.drydock.cli..", "io.drydock.server..", "io.drydock.admission..",
             "io.drydock.lineage..", "io.drydock.rebuild..", "io.drydock.rollout..", "io.drydock.policy..", "io.drydock.sign..",
-            "io.drydock.store..", "io.drydock.watch..", "io.drydock.catalogue.."};
+            "io.drydock.store..", "io.drydock.watch..", "io.drydock.catalogue..", "io.drydock.fleet.."};
 
     private final JavaClasses classes = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -54,7 +54,7 @@ class ArchitectureTest {
     void theStoreKnowsNoWorkflow() {
         noClasses().that().resideInAPackage("io.drydock.store..").should().dependOnClassesThat()
                 .resideInAnyPackage("io.drydock.lineage..", "io.drydock.rebuild..", "io.drydock.rollout..", "io.drydock.watch..",
-                        "io.drydock.admission..", "io.drydock.policy..", "io.drydock.sign..")
+                        "io.drydock.admission..", "io.drydock.policy..", "io.drydock.sign..", "io.drydock.fleet..", "io.drydock.server..")
                 .check(classes);
     }
 }
