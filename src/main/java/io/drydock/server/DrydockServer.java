@@ -147,9 +147,11 @@ public final class DrydockServer implements AutoCloseable {
 
     private void routes(RoutesConfig r) {
         r.before(ctx -> ctx.attribute("started", System.nanoTime()));
-        r.afterMatched(ctx -> {
+        r.after(ctx -> {
             Long started = ctx.attribute("started");
-            String route = ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
+            var matched = ctx.endpoints().matchedHttpEndpoint();
+            // the route's pattern, not the path: a label per digest would grow without bound
+            String route = matched == null ? "unmatched" : matched.path;
             httpRequests.labelValues(route, Integer.toString(ctx.statusCode())).inc();
             if (started != null) {
                 httpLatency.labelValues(route).observe((System.nanoTime() - started) / 1e9);
