@@ -129,7 +129,7 @@ final class ServeCommand implements Callable<Integer> {
             ServeConfig.Notifications n = config.notifications();
             Notifier notifier = new Notifier(new Notifier.Sinks(n.webhook(), n.webhookSecret(), n.slack(), n.events()), kube, clock);
             Fleet fleet = new Fleet(store, db, analyser(options, db), notifier,
-                    new Fleet.Settings(n.minSeverity(), Fleet.Settings.DEFAULTS.chunk(), Fleet.Settings.DEFAULTS.lease()), clock, log);
+                    new Fleet.Settings(n.minSeverity(), Fleet.Settings.DEFAULTS.chunk(), config.lease()), clock, log);
             PodWatcher pods = kube == null ? null : new PodWatcher(kube, store, fleet, config.kubernetes().namespaces(), clock, log);
             String replica = replicaId();
             AdmissionHandlers admission = null;

@@ -120,6 +120,22 @@ public final class Fleet {
             return false;
         }
         Job job = claimed.get();
+        // a step longer than the lease (a big image's first analysis) keeps its claim while its worker lives
+        Thread renewer = Thread.ofVirtual().name("drydock-lease-" + job.id()).start(() -> {
+            long every = Math.max(500, settings.lease().toMillis() / 3);
+            try {
+                while (true) {
+                    Thread.sleep(every);
+                    if (!store.renew(job.id(), owner, clock.instant().plus(settings.lease()))) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                // the step ended
+            } catch (RuntimeException e) {
+                log.accept("cannot renew the lease of " + job.kind() + " " + job.key() + ": " + e.getMessage());
+            }
+        });
         try {
             Outcome outcome = switch (job.kind()) {
                 case ANALYSE -> analyse(job);
@@ -137,6 +153,8 @@ public final class Fleet {
             store.fail(job.id(), owner, reason, retryAt, List.of(new AuditEntry(subject(job), clock.instant(),
                     job.kind() + (retry ? "-retry" : "-failed"), job.kind() + " failed (attempt " + job.attempts() + "): " + reason, null, 0)));
             log.accept(job.kind() + " " + job.key() + " failed" + (retry ? ", retrying at " + retryAt : " for good") + ": " + reason);
+        } finally {
+            renewer.interrupt();
         }
         return true;
     }

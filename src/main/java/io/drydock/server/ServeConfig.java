@@ -33,10 +33,11 @@ import java.util.Set;
  * @param adminToken a bootstrap admin token, created (hashed) at start when no token of that name exists; may be null
  * @param admission the admission server configuration (docs/admission-server.md) whose policy the webhook endpoints use
  * @param watch the base-update loop's configuration (docs/watch.md); null to run no loop
+ * @param lease how long a claimed step is held: a replica that dies mid-step leaves it to the others after this
  */
 public record ServeConfig(Path file, String host, int port, Path tlsCert, Path tlsKey, Path home, String store, int workers,
         String leader, Kubernetes kubernetes, List<String> advisorySources, Duration advisoryEvery, Notifications notifications,
-        String adminToken, Path admission, Path watch, List<String> insecureRegistries, List<Path> registryCa) {
+        String adminToken, Path admission, Path watch, List<String> insecureRegistries, List<Path> registryCa, Duration lease) {
 
     /** @param kubeconfig null for the in-cluster configuration */
     public record Kubernetes(Path kubeconfig, List<String> namespaces) {
@@ -58,7 +59,7 @@ public record ServeConfig(Path file, String host, int port, Path tlsCert, Path t
 
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
     private static final Set<String> TOP = Set.of("version", "listen", "home", "store", "workers", "leader", "kubernetes", "advisories",
-            "notifications", "tokens", "admission", "watch", "registry");
+            "notifications", "tokens", "admission", "watch", "registry", "lease");
 
     public static ServeConfig read(Path file) {
         return read(file, System.getenv());
@@ -121,7 +122,16 @@ public record ServeConfig(Path file, String host, int port, Path tlsCert, Path t
         return new ServeConfig(file, listen.path("host").asText(""), port, cert, key, home == null ? null : Path.of(home),
                 r.text(root, "store", "store", null), root.has("workers") ? r.integer(root, "workers", 1, 64) : 2, leader, kubernetes,
                 sources, every, notifications, r.text(root, "tokens", "tokens", null), r.path(root, "admission", "admission"),
-                r.path(root, "watch", "watch"), r.strings(registry, "insecure", "registry.insecure"), cas);
+                r.path(root, "watch", "watch"), r.strings(registry, "insecure", "registry.insecure"), cas,
+                lease(r, root, file));
+    }
+
+    private static Duration lease(Reader r, JsonNode root, Path file) {
+        Duration lease = r.duration(root, "lease", "lease", Duration.ofMinutes(2));
+        if (lease.compareTo(Duration.ofSeconds(2)) < 0) {
+            throw error(file, "lease", "must be at least 2s: a step must not be taken over while its worker is still on it");
+        }
+        return lease;
     }
 
     static DrydockException error(Path file, String key, String message) {

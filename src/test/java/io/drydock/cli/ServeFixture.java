@@ -156,14 +156,23 @@ final class ServeFixture implements AutoCloseable {
 
         final List<Received> received = Collections.synchronizedList(new ArrayList<>());
         final Map<String, Integer> answers = new ConcurrentHashMap<>();
+        volatile Duration delay = Duration.ZERO;
         private final HttpServer server;
 
         Receiver() throws IOException {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
             server.createContext("/", exchange -> {
                 byte[] body = exchange.getRequestBody().readAllBytes();
                 String path = exchange.getRequestURI().getPath();
                 received.add(new Received(path, exchange.getRequestHeaders(), new String(body, java.nio.charset.StandardCharsets.UTF_8)));
+                if (!delay.isZero()) {
+                    try {
+                        Thread.sleep(delay.toMillis());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 exchange.sendResponseHeaders(answers.getOrDefault(path, 200), -1);
                 exchange.close();
             });
