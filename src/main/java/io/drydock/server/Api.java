@@ -26,6 +26,7 @@ import io.drydock.store.TrackedBase;
 import io.drydock.store.VulnHit;
 import io.drydock.store.VulnSummary;
 import io.drydock.vulndb.DbMetadata;
+import io.drydock.watch.BaseUpdateLoop;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,13 +44,11 @@ final class Api {
 
     private final Store store;
     private final Fleet fleet;
-    private final Set<String> loopKinds;
     private final String policySummary;
 
-    Api(Store store, Fleet fleet, Set<String> loopKinds, String policySummary) {
+    Api(Store store, Fleet fleet, String policySummary) {
         this.store = store;
         this.fleet = fleet;
-        this.loopKinds = Set.copyOf(loopKinds);
         this.policySummary = policySummary;
     }
 
@@ -378,7 +377,8 @@ final class Api {
 
     /** The base-update loop's steps (rebuilds, validations, rollouts, rollbacks) with their audit trails, newest first. */
     ObjectNode rollouts(int limit) {
-        List<Job> jobs = new ArrayList<>(store.jobs(null).stream().filter(j -> loopKinds.contains(j.kind())).toList());
+        // every step of the base-update loop in the store: this server's, or a drydock watch's on the same store
+        List<Job> jobs = new ArrayList<>(store.jobs(null).stream().filter(j -> BaseUpdateLoop.KINDS.contains(j.kind())).toList());
         jobs.sort((a, b) -> b.updatedAt().compareTo(a.updatedAt()));
         ArrayNode items = JSON.createArrayNode();
         Set<String> subjects = new java.util.LinkedHashSet<>();

@@ -15,7 +15,6 @@ import io.drydock.store.ApiToken;
 import io.drydock.store.AuditEntry;
 import io.drydock.store.ImageFilter;
 import io.drydock.store.Store;
-import io.drydock.watch.BaseUpdateLoop;
 import io.drydock.watch.Watcher;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
@@ -90,8 +89,7 @@ public final class DrydockServer implements AutoCloseable {
     public DrydockServer(Parts parts) {
         this.parts = parts;
         this.store = parts.store();
-        Set<String> loopKinds = parts.watcher() == null ? Set.of() : BaseUpdateLoop.KINDS;
-        this.api = new Api(store, parts.fleet(), loopKinds, parts.policySummary());
+        this.api = new Api(store, parts.fleet(), parts.policySummary());
         this.dashboard = new Dashboard(api);
         this.tokens = new Tokens(store);
         this.openApi = openApiJson();
