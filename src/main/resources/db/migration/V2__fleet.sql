@@ -30,12 +30,13 @@ CREATE INDEX image_repository ON image (repository);
 CREATE TABLE image_vuln (
     vuln_id  TEXT NOT NULL,
     digest   TEXT NOT NULL,
+    purl     TEXT NOT NULL,
     package  TEXT NOT NULL,
     version  TEXT NOT NULL,
     origin   TEXT NOT NULL,
     severity TEXT NOT NULL,
     fixed    TEXT,
-    PRIMARY KEY (vuln_id, digest, package, version, origin)
+    PRIMARY KEY (vuln_id, digest, purl, origin)
 );
 CREATE INDEX image_vuln_digest ON image_vuln (digest);
 

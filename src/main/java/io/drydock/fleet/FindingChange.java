@@ -30,6 +30,7 @@ public record FindingChange(String digest, List<FindingKey> added, List<FindingK
             return id + '\t' + purl + '\t' + origin + '\t' + severity + '\t' + fixed;
         }
 
+        /** What a finding is across matches, whatever its rating: the flaw, the package as found, the origin. */
         String identity() {
             return id + '\t' + purl + '\t' + origin;
         }

@@ -189,7 +189,7 @@ public final class Fleet {
         store.putImage(image);
         FleetMatcher.Matched m = db.matcher().match(image, now);
         // a first analysis is shown, not notified: every deployment of an old image would otherwise page someone
-        store.putMatches(List.of(m.record()), List.of());
+        store.putMatches(List.of(m.record()), List.of(), List.of());
         String message = "analysed " + reference + ": " + a.inventory().components().size() + " packages, " + m.findings().size() + " findings";
         log.accept(message);
         return new Outcome(message, List.of(), List.of(new AuditEntry(digest, now, "analysed", message, null, 0)));
@@ -234,8 +234,7 @@ public final class Fleet {
                     audit.add(new AuditEntry(image.digest(), now, "rematched", describe(m.change()), json(m.change()), 0));
                 }
             }
-            store.putMatches(records, notifications);
-            audit.forEach(store::audit);
+            store.putMatches(records, notifications, audit);
             if (done || page.size() < 200) {
                 break;
             }

@@ -57,7 +57,7 @@ public final class FleetMatcher {
             String origin = f.origin().label();
             String fixed = String.join(",", f.fixedVersions());
             keys.add(new FindingChange.FindingKey(f.id(), f.pkg().purl(), origin, f.severity().label(), fixed));
-            hits.add(new VulnHit(f.id(), image.digest(), f.pkg().name(), f.pkg().version(), origin, f.severity().label(),
+            hits.add(new VulnHit(f.id(), image.digest(), f.pkg().purl(), f.pkg().name(), f.pkg().version(), origin, f.severity().label(),
                     fixed.isEmpty() ? null : fixed));
             bySeverity[Math.min(f.severity().ordinal(), 4)]++;
             if (f.origin() == Origin.BASE) {
@@ -70,21 +70,32 @@ public final class FleetMatcher {
                 }
             }
         }
-        keys.sort(java.util.Comparator.comparing(FindingChange.FindingKey::line));
-        StringBuilder lines = new StringBuilder(keys.size() * 64);
-        for (FindingChange.FindingKey k : keys) {
-            if (!lines.isEmpty()) {
-                lines.append('\n');
-            }
-            lines.append(k.line());
+        String[] sorted = new String[keys.size()];
+        for (int i = 0; i < sorted.length; i++) {
+            sorted[i] = keys.get(i).line();
         }
+        java.util.Arrays.sort(sorted);
+        String text = String.join("\n", sorted);
         FindingCounts counts = new FindingCounts(bySeverity[Rating.CRITICAL.ordinal()], bySeverity[Rating.HIGH.ordinal()],
                 bySeverity[Rating.MEDIUM.ordinal()], bySeverity[Rating.LOW.ordinal()], bySeverity[4], inBase, findings.size() - inBase,
                 fixable, baseFixable);
-        String text = lines.toString();
-        FindingChange change = text.equals(image.findings()) ? new FindingChange(image.digest(), List.of(), List.of(), List.of())
-                : diff(image.digest(), image.findings(), keys);
-        return new Matched(new MatchRecord(image.digest(), at, text, counts, hits), change, findings);
+        if (text.equals(image.findings())) {
+            FindingChange none = new FindingChange(image.digest(), List.of(), List.of(), List.of());
+            return new Matched(new MatchRecord(image.digest(), at, text, counts, hits, new MatchRecord.HitChange(List.of(), List.of(), List.of())),
+                    none, findings);
+        }
+        FindingChange change = diff(image.digest(), image.findings(), keys);
+        MatchRecord.HitChange rows = null;
+        if (image.findings() != null) {
+            Map<String, VulnHit> byIdentity = new HashMap<>();
+            for (int i = 0; i < keys.size(); i++) {
+                byIdentity.put(keys.get(i).identity(), hits.get(i));
+            }
+            rows = new MatchRecord.HitChange(change.added().stream().map(k -> byIdentity.get(k.identity())).toList(),
+                    change.fixed().stream().map(k -> new VulnHit(k.id(), image.digest(), k.purl(), null, null, k.origin(), k.severity(), null)).toList(),
+                    change.rerated().stream().map(k -> byIdentity.get(k.identity())).toList());
+        }
+        return new Matched(new MatchRecord(image.digest(), at, text, counts, hits, rows), change, findings);
     }
 
     /** The image's full findings now, for its page: the same match, kept in memory only. */

@@ -77,8 +77,10 @@ public final class Matcher {
         Map<FindingKey, Finding> byKey = new LinkedHashMap<>();
         Set<String> notes = new LinkedHashSet<>();
         int matched = 0;
+        // once per image, not per package: re-matching a fleet runs this for every stored package
+        String release = inventory.os() == null ? null : ReleaseLine.of(inventory.os());
         for (Component c : inventory.components()) {
-            Optional<Finding.MatchedAs> as = lookupKey(c.pkg(), inventory.os(), notes);
+            Optional<Finding.MatchedAs> as = lookupKey(c.pkg(), inventory.os(), release, notes);
             if (as.isEmpty() || (c.ownedBy() != null && !c.pkg().isOsPackage() && priority == Priority.PRECISE)) {
                 continue;
             }
@@ -139,13 +141,16 @@ public final class Matcher {
      * distributions file advisories under.
      */
     public static Optional<Finding.MatchedAs> lookupKey(InstalledPackage p, OsRelease os, Set<String> notes) {
+        return lookupKey(p, os, os == null ? null : ReleaseLine.of(os), notes);
+    }
+
+    private static Optional<Finding.MatchedAs> lookupKey(InstalledPackage p, OsRelease os, String release, Set<String> notes) {
         if (p.isOsPackage()) {
             if (os == null) {
                 notes.add(p.type() + " packages found but no os-release: OS packages are not matched");
                 return Optional.empty();
             }
             String ecosystem = distroEcosystem(p.type(), os.id());
-            String release = ReleaseLine.of(os);
             if (ecosystem == null || release == null) {
                 notes.add("no advisory data for " + os.id() + " " + os.versionId() + ": its " + p.type() + " packages are not matched");
                 return Optional.empty();

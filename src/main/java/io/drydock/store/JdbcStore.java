@@ -327,8 +327,8 @@ abstract class JdbcStore implements Store {
     }
 
     @Override
-    public void putMatches(List<MatchRecord> matches, List<JobSpec> next) {
-        if (matches.isEmpty() && next.isEmpty()) {
+    public void putMatches(List<MatchRecord> matches, List<JobSpec> next, List<AuditEntry> audit) {
+        if (matches.isEmpty() && next.isEmpty() && audit.isEmpty()) {
             return;
         }
         inTransaction("recording " + matches.size() + " match(es)", c -> {
@@ -336,24 +336,45 @@ abstract class JdbcStore implements Store {
                     UPDATE image SET matched_at = ?, findings = ?, critical = ?, high = ?, medium = ?, low = ?, other = ?,
                         base_findings = ?, app_findings = ?, fixable = ?, base_fixable = ? WHERE digest = ?""");
                  PreparedStatement clear = c.prepareStatement("DELETE FROM image_vuln WHERE digest = ?");
-                 PreparedStatement hit = c.prepareStatement(
-                         "INSERT INTO image_vuln (vuln_id, digest, package, version, origin, severity, fixed) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                                 + "ON CONFLICT DO NOTHING")) {
+                 PreparedStatement remove = c.prepareStatement(
+                         "DELETE FROM image_vuln WHERE vuln_id = ? AND digest = ? AND purl = ? AND origin = ?");
+                 PreparedStatement rerate = c.prepareStatement(
+                         "UPDATE image_vuln SET severity = ?, fixed = ? WHERE vuln_id = ? AND digest = ? AND purl = ? AND origin = ?");
+                 PreparedStatement hit = c.prepareStatement("INSERT INTO image_vuln (vuln_id, digest, purl, package, version, origin, severity, "
+                         + "fixed) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
                 for (MatchRecord m : matches) {
                     FindingCounts n = m.counts();
                     bind(image, m.matchedAt(), m.findings(), n.critical(), n.high(), n.medium(), n.low(), n.other(), n.base(),
                             n.application(), n.fixable(), n.baseFixable(), m.digest());
                     image.addBatch();
-                    bind(clear, m.digest());
-                    clear.addBatch();
-                    for (VulnHit h : m.hits()) {
-                        bind(hit, h.vulnId(), h.digest(), h.pkg(), h.version(), h.origin(), h.severity(), h.fixed());
+                    List<VulnHit> inserted = m.hits();
+                    if (m.change() == null) {
+                        bind(clear, m.digest());
+                        clear.addBatch();
+                    } else {
+                        inserted = m.change().added();
+                        for (VulnHit h : m.change().removed()) {
+                            bind(remove, h.vulnId(), h.digest(), h.purl(), h.origin());
+                            remove.addBatch();
+                        }
+                        for (VulnHit h : m.change().rerated()) {
+                            bind(rerate, h.severity(), h.fixed(), h.vulnId(), h.digest(), h.purl(), h.origin());
+                            rerate.addBatch();
+                        }
+                    }
+                    for (VulnHit h : inserted) {
+                        bind(hit, h.vulnId(), h.digest(), h.purl(), h.pkg(), h.version(), h.origin(), h.severity(), h.fixed());
                         hit.addBatch();
                     }
                 }
                 image.executeBatch();
                 clear.executeBatch();
+                remove.executeBatch();
+                rerate.executeBatch();
                 hit.executeBatch();
+            }
+            for (AuditEntry a : audit) {
+                insertAudit(c, a);
             }
             Instant now = Instant.now();
             for (JobSpec s : next) {
@@ -447,9 +468,10 @@ abstract class JdbcStore implements Store {
     @Override
     public List<VulnHit> hitsOf(String vulnId) {
         return inTransaction("reading the images " + vulnId + " hits", c -> query(c,
-                "SELECT vuln_id, digest, package, version, origin, severity, fixed FROM image_vuln WHERE vuln_id = ? ORDER BY digest, package",
+                "SELECT vuln_id, digest, purl, package, version, origin, severity, fixed FROM image_vuln WHERE vuln_id = ? "
+                        + "ORDER BY digest, package, purl",
                 r -> new VulnHit(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6),
-                        r.getString(7)), vulnId));
+                        r.getString(7), r.getString(8)), vulnId));
     }
 
     private static final String SEVERITY_RANK = "(CASE v.severity WHEN 'CRITICAL' THEN 5 WHEN 'HIGH' THEN 4 WHEN 'MEDIUM' THEN 3 "

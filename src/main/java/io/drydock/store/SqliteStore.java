@@ -45,6 +45,8 @@ public final class SqliteStore extends JdbcStore {
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout(30_000);
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        // the fleet's index of findings is large and written at random places: a page cache of 64 MiB, not 2
+        config.setCacheSize(-65_536);
         SQLiteDataSource source = new SQLiteDataSource(config);
         source.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
         migrate(source, "INTEGER PRIMARY KEY AUTOINCREMENT", file.toString());

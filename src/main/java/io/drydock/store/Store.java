@@ -117,10 +117,11 @@ public interface Store extends AutoCloseable {
     List<StoredImage> imagesFrom(String digest, boolean inclusive, int limit);
 
     /**
-     * Records matches and enqueues the steps they lead to (notifications) in one transaction: an image's counts,
-     * keys and index rows are replaced together, and a crash loses neither a match nor the notification it calls for.
+     * Records matches, enqueues the steps they lead to (notifications) and appends their audit entries in one
+     * transaction: an image's counts, keys and index rows change together, and a crash loses neither a match nor the
+     * notification it calls for.
      */
-    void putMatches(List<MatchRecord> matches, List<JobSpec> next);
+    void putMatches(List<MatchRecord> matches, List<JobSpec> next, List<AuditEntry> audit);
 
     Page<ImageSummary> imageSummaries(ImageFilter filter, int offset, int limit);
 

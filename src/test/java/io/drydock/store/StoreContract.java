@@ -219,7 +219,7 @@ abstract class StoreContract {
 
     MatchRecord match(String digest, FindingCounts counts, VulnHit... hits) {
         return new MatchRecord(digest, t0, String.join("\n", java.util.Arrays.stream(hits).map(VulnHit::vulnId).toList()), counts,
-                List.of(hits));
+                List.of(hits), null);
     }
 
     @Test
@@ -228,22 +228,37 @@ abstract class StoreContract {
         store.putImage(image("sha256:bb", "r/other"));
         assertThat(store.hasImage("sha256:aa")).isTrue();
         assertThat(store.hasImage("sha256:cc")).isFalse();
-        VulnHit h1 = new VulnHit("CVE-1", "sha256:aa", "openssl", "3.0.1", "base", "HIGH", "3.0.2");
-        VulnHit h2 = new VulnHit("CVE-2", "sha256:aa", "lodash", "4.17.15", "application", "CRITICAL", null);
+        VulnHit h1 = new VulnHit("CVE-1", "sha256:aa", "pkg:generic/openssl@3.0.1", "openssl", "3.0.1", "base", "HIGH", "3.0.2");
+        VulnHit h2 = new VulnHit("CVE-2", "sha256:aa", "pkg:generic/lodash@4.17.15", "lodash", "4.17.15", "application", "CRITICAL", null);
         store.putMatches(List.of(match("sha256:aa", new FindingCounts(1, 1, 0, 0, 0, 1, 1, 1, 1), h1, h2)),
-                List.of(new JobSpec("notify", "CVE-2|sha256:aa", "{}", t0)));
+                List.of(new JobSpec("notify", "CVE-2|sha256:aa", "{}", t0)), List.of(audit("sha256:aa", "matched")));
         assertThat(store.hitsOf("CVE-1")).containsExactly(h1);
         assertThat(store.job("notify", "CVE-2|sha256:aa")).isPresent();
         assertThat(store.image("sha256:aa").orElseThrow().findings()).isEqualTo("CVE-1\nCVE-2");
 
         // matched again without CVE-1: its row goes, the counts follow
-        store.putMatches(List.of(match("sha256:aa", new FindingCounts(1, 0, 0, 0, 0, 0, 1, 0, 0), h2)), List.of());
+        assertThat(store.history("sha256:aa")).extracting(AuditEntry::message).containsExactly("matched");
+        store.putMatches(List.of(match("sha256:aa", new FindingCounts(1, 0, 0, 0, 0, 0, 1, 0, 0), h2)), List.of(), List.of());
         assertThat(store.hitsOf("CVE-1")).isEmpty();
         assertThat(store.imageSummary("sha256:aa").orElseThrow().counts().high()).isZero();
         FleetOverview o = store.overview();
         assertThat(o.images()).isEqualTo(2);
         assertThat(o.matchedImages()).isEqualTo(1);
         assertThat(o.findings().critical()).isEqualTo(1);
+
+        // matched again with only the difference: one row added, one re-rated, none rewritten
+        VulnHit h3 = new VulnHit("CVE-3", "sha256:aa", "pkg:generic/zlib@1", "zlib", "1", "base", "LOW", null);
+        VulnHit h2Rerated = new VulnHit("CVE-2", "sha256:aa", h2.purl(), "lodash", "4.17.15", "application", "HIGH", "4.17.21");
+        store.putMatches(List.of(new MatchRecord("sha256:aa", t0, "CVE-2\nCVE-3", new FindingCounts(0, 1, 0, 1, 0, 1, 1, 1, 0),
+                List.of(h2Rerated, h3), new MatchRecord.HitChange(List.of(h3), List.of(), List.of(h2Rerated)))), List.of(), List.of());
+        assertThat(store.hitsOf("CVE-2")).containsExactly(h2Rerated);
+        assertThat(store.hitsOf("CVE-3")).containsExactly(h3);
+        store.putMatches(List.of(new MatchRecord("sha256:aa", t0, "CVE-2", new FindingCounts(0, 1, 0, 0, 0, 0, 1, 1, 0), List.of(h2Rerated),
+                new MatchRecord.HitChange(List.of(), List.of(new VulnHit("CVE-3", "sha256:aa", h3.purl(), null, null, "base", "LOW", null)),
+                        List.of()))), List.of(), List.of());
+        assertThat(store.hitsOf("CVE-3")).isEmpty();
+        assertThat(store.hitsOf("CVE-2")).containsExactly(h2Rerated);
+        h2 = h2Rerated;
 
         // analysed again: the last match is kept until the next one
         store.putImage(image("sha256:aa", "r/app"));
@@ -268,10 +283,11 @@ abstract class StoreContract {
         store.putImage(image("sha256:bb", "reg/team/db"));
         store.putMatches(List.of(
                 match("sha256:aa", new FindingCounts(1, 0, 0, 0, 0, 0, 1, 0, 0),
-                        new VulnHit("CVE-9", "sha256:aa", "lodash", "1", "application", "CRITICAL", null)),
+                        new VulnHit("CVE-9", "sha256:aa", "pkg:generic/lodash@1", "lodash", "1", "application", "CRITICAL", null)),
                 match("sha256:bb", new FindingCounts(0, 1, 0, 0, 0, 1, 0, 1, 1),
-                        new VulnHit("CVE-8", "sha256:bb", "zlib", "1", "base", "HIGH", "2"),
-                        new VulnHit("CVE-9", "sha256:bb", "lodash", "1", "application", "CRITICAL", null))), List.of());
+                        new VulnHit("CVE-8", "sha256:bb", "pkg:generic/zlib@1", "zlib", "1", "base", "HIGH", "2"),
+                        new VulnHit("CVE-9", "sha256:bb", "pkg:generic/lodash@1", "lodash", "1", "application", "CRITICAL", null))), List.of(),
+                List.of());
         store.putPod("prod", "db-0", List.of(new RunningContainer("prod", "db-0", "db", "StatefulSet", "db", "reg/team/db:1", "sha256:bb", t0)));
 
         assertThat(store.imageSummaries(new ImageFilter("CRITICAL", null, null, null, null), 0, 10).items())
