@@ -1,19 +1,15 @@
 -- The fleet the server watches: analysed images, what matching found in them, where they run, who may use the API,
 -- and what the admission gate decided.
 
--- An analysed image. facts: what analysis learnt besides the inventory (where the base ends, signatures found), JSON.
--- inventory is the compact form re-matching reads (packages and layers, no file lists), so a new
--- advisory is matched against every stored image without asking a registry. findings holds the keys of the last
--- match, one line per finding, so that the next match can say what is new, fixed or re-rated.
+-- An analysed image and the counts of its last match: small rows, so that lists and sums over the fleet stay fast.
+-- facts: what analysis learnt besides the inventory (where the base ends, signatures found), JSON.
 CREATE TABLE image (
     digest        TEXT PRIMARY KEY,
     reference     TEXT NOT NULL,
     repository    TEXT NOT NULL,
-    inventory     TEXT NOT NULL,
     facts         TEXT,
     analyzed_at   BIGINT NOT NULL,
     matched_at    BIGINT,
-    findings      TEXT,
     critical      INTEGER NOT NULL DEFAULT 0,
     high          INTEGER NOT NULL DEFAULT 0,
     medium        INTEGER NOT NULL DEFAULT 0,
@@ -25,6 +21,16 @@ CREATE TABLE image (
     base_fixable  INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX image_repository ON image (repository);
+
+-- What re-matching reads, apart from the image rows (tens of kilobytes each). inventory is the compact form
+-- (packages and layers, no file lists), so a new advisory is matched against every stored image without asking a
+-- registry. findings holds the keys of the last match, one line per finding, so that the next match can say what is
+-- new, fixed or re-rated.
+CREATE TABLE image_content (
+    digest    TEXT PRIMARY KEY,
+    inventory TEXT NOT NULL,
+    findings  TEXT
+);
 
 -- One row per finding of the last match: which images a CVE hits, without reading every image.
 CREATE TABLE image_vuln (

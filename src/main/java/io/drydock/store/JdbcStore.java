@@ -286,22 +286,28 @@ abstract class JdbcStore implements Store {
 
     // -------------------------------------------------------------- the fleet
 
-    private static final String IMAGE_COLUMNS = "digest, reference, repository, inventory, facts, analyzed_at, matched_at, findings";
+    private static final String IMAGE_COLUMNS = "i.digest, i.reference, i.repository, c.inventory, i.facts, i.analyzed_at, i.matched_at, c.findings";
+    private static final String IMAGE_JOIN = " FROM image i JOIN image_content c ON c.digest = i.digest";
     private static final String SUMMARY_COLUMNS = "digest, reference, repository, analyzed_at, matched_at, critical, high, medium, low, "
             + "other, base_findings, app_findings, fixable, base_fixable";
 
     @Override
     public void putImage(StoredImage i) {
-        inTransaction("recording the image " + i.digest(), c -> update(c, """
-                INSERT INTO image (digest, reference, repository, inventory, facts, analyzed_at) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (digest) DO UPDATE SET reference = excluded.reference, repository = excluded.repository,
-                    inventory = excluded.inventory, facts = excluded.facts, analyzed_at = excluded.analyzed_at""",
-                i.digest(), i.reference(), i.repository(), i.inventory(), i.facts(), i.analyzedAt()));
+        inTransaction("recording the image " + i.digest(), c -> {
+            update(c, """
+                    INSERT INTO image (digest, reference, repository, facts, analyzed_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (digest) DO UPDATE SET reference = excluded.reference, repository = excluded.repository,
+                        facts = excluded.facts, analyzed_at = excluded.analyzed_at""",
+                    i.digest(), i.reference(), i.repository(), i.facts(), i.analyzedAt());
+            return update(c, """
+                    INSERT INTO image_content (digest, inventory) VALUES (?, ?)
+                    ON CONFLICT (digest) DO UPDATE SET inventory = excluded.inventory""", i.digest(), i.inventory());
+        });
     }
 
     @Override
     public Optional<StoredImage> image(String digest) {
-        return inTransaction("reading the image " + digest, c -> query(c, "SELECT " + IMAGE_COLUMNS + " FROM image WHERE digest = ?",
+        return inTransaction("reading the image " + digest, c -> query(c, "SELECT " + IMAGE_COLUMNS + IMAGE_JOIN + " WHERE i.digest = ?",
                 JdbcStore::storedImage, digest).stream().findFirst());
     }
 
@@ -317,8 +323,8 @@ abstract class JdbcStore implements Store {
 
     @Override
     public List<StoredImage> imagesFrom(String digest, boolean inclusive, int limit) {
-        return inTransaction("reading stored images", c -> query(c, "SELECT " + IMAGE_COLUMNS + " FROM image WHERE digest "
-                + (inclusive ? ">=" : ">") + " ? ORDER BY digest LIMIT ?", JdbcStore::storedImage, digest == null ? "" : digest, limit));
+        return inTransaction("reading stored images", c -> query(c, "SELECT " + IMAGE_COLUMNS + IMAGE_JOIN + " WHERE i.digest "
+                + (inclusive ? ">=" : ">") + " ? ORDER BY i.digest LIMIT ?", JdbcStore::storedImage, digest == null ? "" : digest, limit));
     }
 
     private static StoredImage storedImage(ResultSet r) throws SQLException {
@@ -333,8 +339,9 @@ abstract class JdbcStore implements Store {
         }
         inTransaction("recording " + matches.size() + " match(es)", c -> {
             try (PreparedStatement image = c.prepareStatement("""
-                    UPDATE image SET matched_at = ?, findings = ?, critical = ?, high = ?, medium = ?, low = ?, other = ?,
+                    UPDATE image SET matched_at = ?, critical = ?, high = ?, medium = ?, low = ?, other = ?,
                         base_findings = ?, app_findings = ?, fixable = ?, base_fixable = ? WHERE digest = ?""");
+                 PreparedStatement keys = c.prepareStatement("UPDATE image_content SET findings = ? WHERE digest = ?");
                  PreparedStatement clear = c.prepareStatement("DELETE FROM image_vuln WHERE digest = ?");
                  PreparedStatement remove = c.prepareStatement(
                          "DELETE FROM image_vuln WHERE vuln_id = ? AND digest = ? AND purl = ? AND origin = ?");
@@ -344,9 +351,11 @@ abstract class JdbcStore implements Store {
                          + "fixed) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
                 for (MatchRecord m : matches) {
                     FindingCounts n = m.counts();
-                    bind(image, m.matchedAt(), m.findings(), n.critical(), n.high(), n.medium(), n.low(), n.other(), n.base(),
+                    bind(image, m.matchedAt(), n.critical(), n.high(), n.medium(), n.low(), n.other(), n.base(),
                             n.application(), n.fixable(), n.baseFixable(), m.digest());
                     image.addBatch();
+                    bind(keys, m.findings(), m.digest());
+                    keys.addBatch();
                     List<VulnHit> inserted = m.hits();
                     if (m.change() == null) {
                         bind(clear, m.digest());
@@ -368,6 +377,7 @@ abstract class JdbcStore implements Store {
                     }
                 }
                 image.executeBatch();
+                keys.executeBatch();
                 clear.executeBatch();
                 remove.executeBatch();
                 rerate.executeBatch();
