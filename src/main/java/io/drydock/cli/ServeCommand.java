@@ -135,7 +135,9 @@ final class ServeCommand implements Callable<Integer> {
             AdmissionHandlers admission = null;
             StringBuilder policies = new StringBuilder();
             if (config.admission() != null) {
-                ServerConfig admissionConfig = ServerConfig.read(config.admission());
+                // either the admission server's configuration (docs/admission-server.md) or the policy itself
+                ServerConfig admissionConfig = ServerConfig.isServerConfig(config.admission()) ? ServerConfig.read(config.admission())
+                        : ServerConfig.forPolicy(config.admission());
                 ClusterLookups cluster = kube == null ? ClusterLookups.NONE : new KubeLookups(kube);
                 admission = new AdmissionHandlers(admissionConfig, cluster, CredentialStore::fromEnvironment,
                         options.home().resolve("locks"), clock, System.out);

@@ -7,13 +7,19 @@ import java.util.List;
  *
  * @param added findings the new advisories brought
  * @param fixed findings that are gone (an advisory withdrawn or its range narrowed)
- * @param rerated findings whose severity changed, as they are now
+ * @param rerated findings whose severity or fixed versions changed, as they are now
+ * @param raised those of {@code rerated} that became more severe: the only re-ratings worth a notification
  */
-public record FindingChange(String digest, List<FindingKey> added, List<FindingKey> fixed, List<FindingKey> rerated) {
+public record FindingChange(String digest, List<FindingKey> added, List<FindingKey> fixed, List<FindingKey> rerated, List<FindingKey> raised) {
     public FindingChange {
         added = List.copyOf(added);
         fixed = List.copyOf(fixed);
         rerated = List.copyOf(rerated);
+        raised = List.copyOf(raised);
+    }
+
+    public static FindingChange none(String digest) {
+        return new FindingChange(digest, List.of(), List.of(), List.of(), List.of());
     }
 
     public boolean isEmpty() {

@@ -248,14 +248,15 @@ public final class Fleet {
     }
 
     private static String describe(FindingChange c) {
-        return c.added().size() + " new, " + c.fixed().size() + " fixed, " + c.rerated().size() + " re-rated finding(s) after an advisory update";
+        return c.added().size() + " new, " + c.fixed().size() + " fixed, " + c.rerated().size() + " re-rated or newly fixable finding(s)"
+                + " after an advisory update";
     }
 
     /** One notification per new (or newly severe) vulnerability in the image, at or above the threshold. */
     private List<JobSpec> notifications(StoredImage image, FleetMatcher.Matched m, Instant now) {
         Map<String, List<FindingChange.FindingKey>> byVuln = new LinkedHashMap<>();
         List<FindingChange.FindingKey> candidates = new ArrayList<>(m.change().added());
-        candidates.addAll(m.change().rerated());
+        candidates.addAll(m.change().raised());
         for (FindingChange.FindingKey k : candidates) {
             if (Rating.valueOf(k.severity()).compareTo(settings.threshold()) <= 0) {
                 byVuln.computeIfAbsent(k.id(), x -> new ArrayList<>()).add(k);

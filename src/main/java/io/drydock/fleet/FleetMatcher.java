@@ -80,7 +80,7 @@ public final class FleetMatcher {
                 bySeverity[Rating.MEDIUM.ordinal()], bySeverity[Rating.LOW.ordinal()], bySeverity[4], inBase, findings.size() - inBase,
                 fixable, baseFixable);
         if (text.equals(image.findings())) {
-            FindingChange none = new FindingChange(image.digest(), List.of(), List.of(), List.of());
+            FindingChange none = FindingChange.none(image.digest());
             return new Matched(new MatchRecord(image.digest(), at, text, counts, hits, new MatchRecord.HitChange(List.of(), List.of(), List.of())),
                     none, findings);
         }
@@ -115,17 +115,22 @@ public final class FleetMatcher {
         }
         List<FindingChange.FindingKey> added = new ArrayList<>();
         List<FindingChange.FindingKey> rerated = new ArrayList<>();
+        List<FindingChange.FindingKey> raised = new ArrayList<>();
         for (FindingChange.FindingKey k : now) {
             FindingChange.FindingKey was = old.remove(k.identity());
             if (was == null) {
                 added.add(k);
-            } else if (!was.severity().equals(k.severity())) {
+            } else if (!was.severity().equals(k.severity()) || !was.fixed().equals(k.fixed())) {
+                // a new fixed version changes what the index and the counts say, as a new rating does
                 rerated.add(k);
+                if (Rating.valueOf(k.severity()).compareTo(Rating.valueOf(was.severity())) < 0) {
+                    raised.add(k);
+                }
             }
         }
         List<FindingChange.FindingKey> fixed = new ArrayList<>(old.values());
         fixed.sort(java.util.Comparator.comparing(FindingChange.FindingKey::line));
-        return new FindingChange(digest, added, fixed, rerated);
+        return new FindingChange(digest, added, fixed, rerated, raised);
     }
 
     public static ImageFacts facts(StoredImage image) {

@@ -97,7 +97,7 @@ public record ServeConfig(Path file, String host, int port, Path tlsCert, Path t
             }
         }
         JsonNode adv = r.object(root, "advisories", Set.of("source", "every"));
-        List<String> sources = adv.path("source").isTextual() ? List.of(adv.get("source").asText())
+        List<String> sources = adv.path("source").isTextual() ? List.of(r.text(adv, "source", "advisories.source", null))
                 : r.strings(adv, "source", "advisories.source");
         Duration every = r.duration(adv, "every", "advisories.every", Duration.ofHours(6));
         JsonNode n = r.object(root, "notifications", Set.of("minSeverity", "webhook", "slack", "events"));
@@ -119,7 +119,7 @@ public record ServeConfig(Path file, String host, int port, Path tlsCert, Path t
         JsonNode registry = r.object(root, "registry", Set.of("insecure", "caCertificates"));
         List<Path> cas = r.strings(registry, "caCertificates", "registry.caCertificates").stream().map(file.toAbsolutePath().getParent()::resolve).toList();
         String home = r.text(root, "home", "home", null);
-        return new ServeConfig(file, listen.path("host").asText(""), port, cert, key, home == null ? null : Path.of(home),
+        return new ServeConfig(file, r.text(listen, "host", "listen.host", ""), port, cert, key, home == null ? null : Path.of(home),
                 r.text(root, "store", "store", null), root.has("workers") ? r.integer(root, "workers", 1, 64) : 2, leader, kubernetes,
                 sources, every, notifications, r.text(root, "tokens", "tokens", null), r.path(root, "admission", "admission"),
                 r.path(root, "watch", "watch"), r.strings(registry, "insecure", "registry.insecure"), cas,

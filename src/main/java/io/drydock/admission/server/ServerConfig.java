@@ -51,6 +51,25 @@ public record ServerConfig(Path file, String host, int port, Path certFile, Path
     private static final Set<String> TLS = Set.of("certFile", "keyFile", "checkInterval");
     private static final Set<String> REGISTRY = Set.of("insecure", "caCertificates", "timeout", "attempts", "backoff", "maxBackoff");
 
+    /**
+     * The gate's settings for an admission policy given alone ({@code drydock serve}, whose own listener and TLS
+     * serve the webhook): the defaults {@link #read} applies to a file that names only the policy.
+     */
+    public static ServerConfig forPolicy(Path policyFile) {
+        return new ServerConfig(policyFile, "", 0, null, null, Duration.ofSeconds(10), policyFile, Duration.ofMinutes(5), Duration.ofSeconds(30),
+                Duration.ofMillis(8000), new Registry(List.of(), List.of(), Duration.ofSeconds(3), 2, Duration.ofSeconds(1), Duration.ofSeconds(60)));
+    }
+
+    /** Whether {@code file} is a server configuration (it names a policy) rather than an admission policy itself. */
+    public static boolean isServerConfig(Path file) {
+        try {
+            JsonNode root = YAML.readTree(Files.readAllBytes(file));
+            return root != null && root.isObject() && root.has("policy");
+        } catch (IOException e) {
+            throw new DrydockException("cannot read the admission configuration " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     public static ServerConfig read(Path file) {
         JsonNode root;
         try {
