@@ -58,6 +58,11 @@ public final class CredentialStore {
         resolved.remove(normalise(registry));
     }
 
+    /** The credential bound to {@code registry} with {@link #put}, without reading config files or running helpers. */
+    public Optional<Credential> explicit(String registry) {
+        return Optional.ofNullable(explicit.get(normalise(registry)));
+    }
+
     public Optional<Credential> find(String registry) {
         String key = normalise(registry);
         Credential c = explicit.get(key);

@@ -45,8 +45,9 @@ import java.util.regex.Pattern;
 
 /**
  * A client for the OCI Distribution API on {@code java.net.http}: anonymous, Basic and Bearer
- * token auth driven by {@code WWW-Authenticate}, retries with backoff, digest verification of
- * everything it reads, and the push side (uploads, mounts, manifests, tags, referrers).
+ * token auth driven by {@code WWW-Authenticate} (or a pre-issued bearer token, see
+ * {@link Credential#bearer}), retries with backoff, digest verification of everything it reads,
+ * and the push side (uploads, mounts, manifests, tags, referrers).
  */
 public final class RegistryClient {
     /**
@@ -578,6 +579,9 @@ public final class RegistryClient {
             if (status == 401 && sameHost) {
                 AuthChallenge challenge = AuthChallenge.parse(r.headers().firstValue("WWW-Authenticate").orElse(null));
                 String errorBody = errorMessage(r);
+                Optional<Credential> given = credentials.find(host).filter(Credential::hasRegistryToken);
+                // a token handed to Drydock is all it has: no token service to ask again
+                if (given.isPresent()) throw new RegistryException.Unauthorized(tokenRefusedMessage(host, challenge, given.get(), errorBody), 401);
                 if (challenge == null) throw new RegistryException.Unauthorized("registry " + host + " refused access without saying how to authenticate" + errorBody, 401);
                 boolean hadChallenge = challenge.equals(challengeByHost.put(host, challenge));
                 if (authRetries++ >= 2) {
@@ -622,11 +626,26 @@ public final class RegistryClient {
         return "registry " + host + " denied access" + why + ": " + who + errorBody;
     }
 
-    /** The Authorization header for a request to {@code host} needing {@code scopes}, if auth is known to be needed. */
+    private static String tokenRefusedMessage(String host, AuthChallenge challenge, Credential given, String errorBody) {
+        String error = challenge == null ? null : challenge.param("error");
+        String why = error == null ? "" : ": " + error + switch (error) {
+            case "invalid_token" -> ", the token is expired or invalid";
+            case "insufficient_scope" -> ", the token does not grant " + (challenge.param("scope") != null ? challenge.param("scope") : "this access");
+            default -> "";
+        };
+        return "registry " + host + " refused the bearer token from " + given.origin() + why + errorBody;
+    }
+
+    /**
+     * The Authorization header for a request to {@code host} needing {@code scopes}, if auth is known to be needed.
+     * A bearer token bound to the registry is sent with every request, before any challenge.
+     */
     private Optional<String> authorization(String host, Set<String> scopes, boolean forceRefresh) {
         AuthChallenge challenge = challengeByHost.get(host);
+        // before a challenge only credentials given explicitly are looked at: no helper runs for an open registry
+        Optional<Credential> cred = challenge == null ? credentials.explicit(host) : credentials.find(host);
+        if (cred.isPresent() && cred.get().hasRegistryToken()) return Optional.of("Bearer " + cred.get().registryToken());
         if (challenge == null) return Optional.empty();
-        Optional<Credential> cred = credentials.find(host);
         if (challenge.scheme().equals("basic")) {
             return cred.map(c -> "Basic " + Base64.getEncoder().encodeToString((c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8)));
         }

@@ -31,7 +31,11 @@ import java.util.function.Consumer;
 public final class HarborAdapter implements AutoCloseable {
     public static final String PROPERTY_SCANNER_TYPE = "harbor.scanner-adapter/scanner-type";
     public static final String PROPERTY_DB_UPDATED_AT = "harbor.scanner-adapter/vulnerability-database-updated-at";
-    /** Harbor sends the registry credential in the form the adapter declares; Basic is a robot account's user and secret. */
+    /**
+     * Harbor sends the registry credential in the form the adapter declares: Basic (a robot account's user and
+     * secret) or Bearer (a registry token Harbor issued for the repository). Harbor reads one value, Basic when the
+     * property is missing or anything else; Drydock declares Basic and accepts both.
+     */
     public static final String PROPERTY_REGISTRY_AUTHORIZATION = "harbor.scanner-adapter/registry-authorization-type";
 
     static final String METADATA_TYPE = "application/vnd.scanner.adapter.metadata+json";
@@ -122,6 +126,8 @@ public final class HarborAdapter implements AutoCloseable {
         }
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put(PROPERTY_SCANNER_TYPE, "os-package-vulnerability");
+        // one value only: Basic, Harbor's default and what the spec describes for registry.authorization (robot
+        // credentials the scanner exchanges for a token); a Bearer token is accepted as well
         properties.put(PROPERTY_REGISTRY_AUTHORIZATION, "Basic");
         properties.put("org.label-schema.version", Tool.CURRENT.version());
         try {

@@ -114,7 +114,9 @@ public final class RegistryHarborScans implements HarborScans {
     /**
      * The credential in Harbor's {@code Authorization} value. Basic carries a robot account, which the client uses
      * for Basic registries and to fetch its own tokens from a Bearer registry's token service (Harbor's
-     * {@code /service/token}), as Harbor's registry expects.
+     * {@code /service/token}), as Harbor's registry expects. Bearer carries a registry token Harbor issued for the
+     * artifact's repository (what Harbor sends an adapter registered as wanting Bearer): the client sends it as it
+     * is with every request to that registry and fetches no token of its own.
      */
     static Optional<Credential> credential(Target target) {
         String value = target.authorization();
@@ -136,13 +138,8 @@ public final class RegistryHarborScans implements HarborScans {
             }
             return Optional.of(Credential.basic(decoded.substring(0, colon), decoded.substring(colon + 1), CREDENTIAL_ORIGIN));
         }
-        if (scheme.equals("bearer")) {
-            // Drydock's registry client fetches its tokens itself and cannot send one it was handed; the metadata
-            // asks Harbor for Basic (harbor.scanner-adapter/registry-authorization-type), so only a changed
-            // registration sends Bearer
-            throw new DrydockException("Harbor sent a Bearer token for registry " + target.host() + ", but Drydock pulls with the robot"
-                    + " account's Basic credentials and fetches its own tokens; Drydock's metadata asks Harbor for Basic"
-                    + " (harbor.scanner-adapter/registry-authorization-type)");
+        if (scheme.equals("bearer") && parts.length == 2 && !parts[1].isBlank()) {
+            return Optional.of(Credential.bearer(parts[1].strip(), CREDENTIAL_ORIGIN));
         }
         throw new DrydockException("the registry.authorization for " + target.image() + " is neither Basic nor Bearer authorization");
     }

@@ -366,12 +366,32 @@ class HarborAdapterTest {
     }
 
     @Test
-    void aBearerTokenIsRefusedWithTheReasonRatherThanPullingAnonymously() throws Exception {
-        String id = accept(scanRequest(registry.url().toString(), "Bearer eyJhbGciOiJSUzI1NiJ9.e30.c2ln", "team/app", digest, false));
+    void aBearerTokenHarborIssuedForTheRepositoryPullsWithoutAskingTheTokenService() throws Exception {
+        // what Harbor hands an adapter registered for Bearer: a registry token scoped to the repository, pull only
+        String token = tokens.issueToken("repository:library/app:pull");
+        int tokenRequests = tokens.requests().size();
+        String id = accept(scanRequest(harborLike.url().toString(), "Bearer " + token, "library/app", digest, false));
+        HttpResponse<String> r = poll(app, id, VULN_1_1, "");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(keys(valid("HarborVulnerabilityReport", r).get("vulnerabilities"))).isEqualTo(keys(expected));
+        // the token was used as given: the token service (which wants the robot's credentials) was not asked
+        assertThat(tokens.requests()).hasSize(tokenRequests);
+        assertThat(String.join("\n", EVENTS)).doesNotContain(token);
+    }
+
+    @Test
+    void aWrongBearerTokenFailsTheScanNamingTheRegistryButNeverTheToken() throws Exception {
+        String wrong = "eyJhbGciOiJSUzI1NiJ9.e30.d3JvbmctdG9rZW4";
+        String id = accept(scanRequest(harborLike.url().toString(), "Bearer " + wrong, "library/app", digest, false));
         HttpResponse<String> r = poll(app, id, VULN_1_1, "");
         assertThat(r.statusCode()).isEqualTo(500);
-        assertThat(valid("ErrorResponse", r).at("/error/message").asText()).contains("Bearer").contains("registry-authorization-type")
-                .doesNotContain("eyJhbGciOiJSUzI1NiJ9");
+        assertThat(contentType(r)).isEqualTo(ERROR);
+        String message = valid("ErrorResponse", r).at("/error/message").asText();
+        assertThat(message).contains(harborLike.hostPort() + "/library/app@" + digest)
+                .contains("registry " + harborLike.hostPort() + " refused the bearer token from Harbor's scan request")
+                .doesNotContain("<redacted>");
+        assertThat(r.body()).doesNotContain(wrong);
+        assertThat(String.join("\n", EVENTS)).doesNotContain(wrong);
     }
 
     // ------------------------------------------------------------------------------------------------ bad input
