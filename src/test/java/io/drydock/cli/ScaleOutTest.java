@@ -84,14 +84,18 @@ class ScaleOutTest {
         return new Replica(id, pb.start(), log);
     }
 
-    /** 1,000 notification steps, each with its own delivery id. */
+    /** Notification steps, each with its own delivery id. */
     static void enqueue(Store store, int n) {
+        enqueue(store, n, "");
+    }
+
+    static void enqueue(Store store, int n, String prefix) {
         for (int i = 0; i < n; i++) {
-            Notification note = new Notification("delivery-" + i, "CVE-2026-" + (10000 + i), "HIGH", "test", "registry.example/app:1",
+            Notification note = new Notification(prefix + "delivery-" + i, "CVE-2026-" + (10000 + i), "HIGH", "test", "registry.example/app:1",
                     "sha256:" + "a".repeat(64), "openssl", "3.0.11-1", "base", List.of("3.0.15-1"), "rebuild on a newer base",
                     List.of(new Notification.Workload("Deployment", "shop", "web")), Instant.now().toString());
             try {
-                store.enqueue(new JobSpec(Fleet.NOTIFY, note.vulnId() + "|" + note.digest(),
+                store.enqueue(new JobSpec(Fleet.NOTIFY, prefix + note.vulnId() + "|" + note.digest(),
                         new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(note), Instant.now()));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException(e);
