@@ -399,15 +399,7 @@ public final class PushNotifications {
     }
 
     private static String kind(JsonNode node) {
-        return switch (node.getNodeType()) {
-            case ARRAY -> "array";
-            case OBJECT -> "object";
-            case STRING -> "string";
-            case NUMBER -> "number";
-            case BOOLEAN -> "boolean";
-            case NULL -> "null";
-            default -> node.getNodeType().name().toLowerCase(Locale.ROOT);
-        };
+        return io.drydock.JsonKinds.of(node);
     }
 
     private static String location(JsonLocation at) {

@@ -10,7 +10,6 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -221,5 +220,4 @@ class ServeApiTest {
         List<String> lines = new ArrayList<>(metrics.lines().filter(l -> l.startsWith("drydock_http_requests_total{")).toList());
         assertThat(lines).anyMatch(l -> l.contains("route=\"/api/v1/images/{digest}\""));
     }
-
 }

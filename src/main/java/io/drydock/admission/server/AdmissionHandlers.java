@@ -16,7 +16,6 @@ import io.drydock.image.registry.Credential;
 import io.drydock.image.registry.CredentialStore;
 import io.drydock.image.registry.HostBackoff;
 import io.drydock.image.registry.RegistryClient;
-import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -28,9 +27,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
-import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * The admission webhook's handlers: {@code POST /validate} and {@code POST /mutate} (AdmissionReview v1) and the

@@ -1,35 +1,13 @@
 package io.drydock.admission.server;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drydock.admission.AdmissionDecision;
-import io.drydock.admission.AdmissionInputException;
-import io.drydock.admission.AdmissionPolicy;
-import io.drydock.admission.AdmissionRequest;
-import io.drydock.admission.AdmissionRequests;
 import io.drydock.admission.ClusterLookups;
-import io.drydock.admission.PodImages;
-import io.drydock.image.registry.Credential;
 import io.drydock.image.registry.CredentialStore;
-import io.drydock.image.registry.HostBackoff;
-import io.drydock.image.registry.RegistryClient;
 import io.javalin.Javalin;
-import io.javalin.http.Context;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.HashSet;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**

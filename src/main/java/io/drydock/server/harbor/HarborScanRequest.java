@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -234,19 +233,8 @@ record HarborScanRequest(HarborScans.Target target, Artifact artifact) {
         return out;
     }
 
-    private static final Set<String> ARTICLE_AN = Set.of("array", "object");
-
     private static String kind(JsonNode n) {
-        String k = switch (n.getNodeType()) {
-            case ARRAY -> "array";
-            case OBJECT -> "object";
-            case STRING -> "string";
-            case NUMBER -> "number";
-            case BOOLEAN -> "boolean";
-            case NULL -> "null";
-            default -> n.getNodeType().name().toLowerCase(Locale.ROOT);
-        };
-        return (ARTICLE_AN.contains(k) ? "an " : "a ") + k;
+        return io.drydock.JsonKinds.withArticle(n);
     }
 
     /** Input repeated in a message, cut so a huge value cannot blow up the answer or the log. */

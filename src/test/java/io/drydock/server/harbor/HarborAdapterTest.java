@@ -15,7 +15,6 @@ import io.drydock.image.ImageSpec;
 import io.drydock.image.Platform;
 import io.drydock.image.ResolvedImage;
 import io.drydock.image.local.LocalSources;
-import io.drydock.image.registry.Credential;
 import io.drydock.image.registry.CredentialStore;
 import io.drydock.image.registry.RegistryClient;
 import io.drydock.inventory.AnalysisCache;
