@@ -65,14 +65,18 @@ final class ServeFixture implements AutoCloseable {
 
     /** Starts the server with this configuration body (listen, home, advisories and tokens are added). */
     ServeFixture start(String yaml, KubernetesClient kube) throws IOException {
+        return start(yaml, kube, "{host: 127.0.0.1, port: 0}");
+    }
+
+    ServeFixture start(String yaml, KubernetesClient kube, String listen) throws IOException {
         Path config = dir.resolve("serve.yaml");
         Files.writeString(config, """
                 version: 1
-                listen: {host: 127.0.0.1, port: 0}
+                listen: %s
                 home: %s
                 advisories: {source: [%s], every: 24h}
                 tokens: %s
-                """.formatted(dir.resolve("home"), advisories, ADMIN_TOKEN) + yaml);
+                """.formatted(listen, dir.resolve("home"), advisories, ADMIN_TOKEN) + yaml);
         running = ServeCommand.start(ServeConfig.read(config), kube, new PrintWriter(log, true), new PrintWriter(log, true), Clock.systemUTC());
         return this;
     }
