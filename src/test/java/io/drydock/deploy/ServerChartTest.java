@@ -360,6 +360,7 @@ class ServerChartTest {
         Service service = only(objects, Service.class);
         assertThat(service.getMetadata().getName()).isEqualTo(name);
         assertThat(service.getSpec().getSelector()).isEqualTo(selector);
+        assertThat(service.getSpec().getSessionAffinity()).as("Harbor's scan and its report poll reach one replica").isEqualTo("ClientIP");
         ServicePort port = service.getSpec().getPorts().getFirst();
         assertThat(service.getSpec().getPorts()).hasSize(1);
         assertThat(port.getPort()).isEqualTo(443);
