@@ -128,7 +128,8 @@ final class ServeCommand implements Callable<Integer> {
             }
             ServeConfig.Notifications n = config.notifications();
             Notifier notifier = new Notifier(new Notifier.Sinks(n.webhook(), n.webhookSecret(), n.slack(), n.events()), kube, clock);
-            Fleet fleet = new Fleet(store, db, analyser(options, db), notifier,
+            ClusterLookups pullSecrets = kube == null ? ClusterLookups.NONE : new KubeLookups(kube);
+            Fleet fleet = new Fleet(store, db, analyser(options, db, kube, pullSecrets), notifier,
                     new Fleet.Settings(n.minSeverity(), Fleet.Settings.DEFAULTS.chunk(), config.lease()), clock, log);
             PodWatcher pods = kube == null ? null : new PodWatcher(kube, store, fleet, config.kubernetes().namespaces(), clock, log);
             String replica = replicaId();
@@ -138,8 +139,7 @@ final class ServeCommand implements Callable<Integer> {
                 // either the admission server's configuration (docs/admission-server.md) or the policy itself
                 ServerConfig admissionConfig = ServerConfig.isServerConfig(config.admission()) ? ServerConfig.read(config.admission())
                         : ServerConfig.forPolicy(config.admission());
-                ClusterLookups cluster = kube == null ? ClusterLookups.NONE : new KubeLookups(kube);
-                admission = new AdmissionHandlers(admissionConfig, cluster, CredentialStore::fromEnvironment,
+                admission = new AdmissionHandlers(admissionConfig, pullSecrets, CredentialStore::fromEnvironment,
                         options.home().resolve("locks"), clock, System.out);
                 policies.append("admission policy: ").append(admissionConfig.policyFile()).append('\n').append(read(admissionConfig.policyFile()));
             }
@@ -210,9 +210,17 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    /** Analysis as {@code drydock scan} does it: the same registry client, caches, base detection and remediation. */
-    static ImageAnalyser analyser(ImageOptions options, AdvisoryDb db) {
-        return reference -> {
+    /**
+     * Analysis as {@code drydock scan} does it: the same caches, base detection and remediation. An image seen in a
+     * pod is read with that pod's pull credentials (from its imagePullSecrets and service account, as the kubelet
+     * does), on a registry client of its own, so one tenant's credentials never read another's images.
+     */
+    static ImageAnalyser analyser(ImageOptions shared, AdvisoryDb db, KubernetesClient kube, ClusterLookups pullSecrets) {
+        return (reference, seenIn) -> {
+            ImageOptions options = shared;
+            if (seenIn != null && kube != null) {
+                options = withPodCredentials(shared, kube, pullSecrets, seenIn);
+            }
             ScanCommand.OpenedImage opened = ScanCommand.openImage(options, reference);
             // a scanner per analysis: its answers about bases' current digests must not outlive the analysis
             Scanner scanner = new Scanner(db.matcher().db(), io.drydock.scan.Matcher.Priority.PRECISE, ScanCommand.access(options),
@@ -239,6 +247,20 @@ final class ServeCommand implements Callable<Integer> {
             return new ImageAnalyser.Analysis(digest, opened.target().inventory(), new ImageFacts(report.base(), rem.fixedByRebuild(),
                     rem.currentBaseDigest(), rem.rebuildNote(), signatures, attestations.stream().distinct().sorted().toList()));
         };
+    }
+
+    private static ImageOptions withPodCredentials(ImageOptions shared, KubernetesClient kube, ClusterLookups pullSecrets, ImageAnalyser.SeenIn seenIn) {
+        ImageOptions options = new ImageOptions();
+        options.home = shared.home();
+        options.insecureRegistries = new ArrayList<>(shared.insecureRegistries);
+        options.registryCa = new ArrayList<>(shared.registryCa);
+        io.fabric8.kubernetes.api.model.Pod pod = kube.pods().inNamespace(seenIn.namespace()).withName(seenIn.pod()).get();
+        if (pod != null && pod.getSpec() != null) {
+            com.fasterxml.jackson.databind.JsonNode spec = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .valueToTree(kube.getKubernetesSerialization().convertValue(pod.getSpec(), java.util.Map.class));
+            pullSecrets.pullCredentials(seenIn.namespace(), spec).forEach((registry, credential) -> options.client().credentials().put(registry, credential));
+        }
+        return options;
     }
 
     private static ImageReference registryReference(String reference) {

@@ -78,11 +78,14 @@ public final class Fleet {
     // ------------------------------------------------------------------ enqueuing
 
     /** Queues the analysis of an image not seen before; false when it is stored or already queued. */
-    public boolean enqueueAnalysis(String reference, String digest) {
+    public boolean enqueueAnalysis(String reference, String digest, ImageAnalyser.SeenIn seenIn) {
         if (store.hasImage(digest)) {
             return false;
         }
         ObjectNode p = FleetMatcher.JSON.createObjectNode().put("reference", reference).put("digest", digest);
+        if (seenIn != null) {
+            p.put("namespace", seenIn.namespace()).put("pod", seenIn.pod());
+        }
         return store.enqueue(new JobSpec(ANALYSE, digest, p.toString(), clock.instant()));
     }
 
@@ -177,7 +180,8 @@ public final class Fleet {
         if (!wanted.isEmpty() && store.hasImage(wanted)) {
             return new Outcome("already analysed", List.of(), List.of());
         }
-        ImageAnalyser.Analysis a = analyser.analyse(reference);
+        ImageAnalyser.SeenIn seenIn = p.hasNonNull("pod") ? new ImageAnalyser.SeenIn(p.path("namespace").asText(), p.path("pod").asText()) : null;
+        ImageAnalyser.Analysis a = analyser.analyse(reference, seenIn);
         String digest = a.digest();
         if (!wanted.isEmpty() && !digest.equals(wanted)) {
             throw new DrydockException(reference + " resolved to " + digest + ", not the digest " + wanted + " that runs");

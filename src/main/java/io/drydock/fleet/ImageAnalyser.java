@@ -12,5 +12,13 @@ public interface ImageAnalyser {
     record Analysis(String digest, Inventory inventory, ImageFacts facts) {
     }
 
-    Analysis analyse(String reference);
+    /**
+     * The pod an image was seen running in: its pull secrets (and its service account's) are what the kubelet pulled
+     * it with, so they are what the analysis reads it with. Only names travel through the store, never a credential.
+     */
+    record SeenIn(String namespace, String pod) {
+    }
+
+    /** @param seenIn the pod the image runs in, or null (an image named through the API) */
+    Analysis analyse(String reference, SeenIn seenIn);
 }

@@ -94,7 +94,7 @@ public final class PodWatcher implements AutoCloseable {
                 Optional<String> pulled = pulledReference(s.getImageID());
                 String digest = pulled.map(r -> r.substring(r.indexOf('@') + 1)).orElse(null);
                 containers.add(new RunningContainer(ns, name, s.getName(), owner.kind(), owner.name(), s.getImage(), digest, clock.instant()));
-                if (pulled.isPresent() && fleet.enqueueAnalysis(pulled.get(), digest)) {
+                if (pulled.isPresent() && fleet.enqueueAnalysis(pulled.get(), digest, new io.drydock.fleet.ImageAnalyser.SeenIn(ns, name))) {
                     log.accept("new image " + pulled.get() + " running in " + owner.kind() + "/" + ns + "/" + owner.name() + ": queued for analysis");
                 }
             }

@@ -131,6 +131,58 @@ class ServeFleetTest {
         }
     }
 
+    @Test
+    void anImageFromAPrivateRegistryIsReadWithItsPodsPullSecret() throws Exception {
+        try (ServeFixture f = new ServeFixture(dir); io.drydock.testing.TestRegistry secured = io.drydock.testing.TestRegistry.basicAuth("puller", "s3cret-pw")) {
+            secured.push(io.drydock.testing.TestImages.ociRef("app"), "private/app:1");
+            String auth = java.util.Base64.getEncoder().encodeToString("puller:s3cret-pw".getBytes(StandardCharsets.UTF_8));
+            java.net.http.HttpResponse<Void> head = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    secured.url("/v2/private/app/manifests/1")).method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .header("Authorization", "Basic " + auth)
+                    .header("Accept", "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json").build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            String digest = head.headers().firstValue("Docker-Content-Digest").orElseThrow();
+            String config = "{\"auths\": {\"" + secured.hostPort() + "\": {\"auth\": \"" + auth + "\"}}}";
+            client.secrets().inNamespace("team").resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("regcred")
+                    .withNamespace("team").endMetadata().withType("kubernetes.io/dockerconfigjson")
+                    .addToData(".dockerconfigjson", java.util.Base64.getEncoder().encodeToString(config.getBytes(StandardCharsets.UTF_8))).build())
+                    .create();
+            f.start("leader: none\nkubernetes: {namespaces: [team]}\n", client);
+            String repository = secured.hostPort() + "/private/app";
+            Pod pod = new PodBuilder().withNewMetadata().withName("api-0").withNamespace("team").endMetadata().withNewSpec()
+                    .addNewImagePullSecret("regcred").addNewContainer().withName("api").withImage(repository + ":1").endContainer().endSpec()
+                    .withNewStatus().withPhase("Running").addNewContainerStatus().withName("api").withImage(repository + ":1")
+                    .withImageID(repository + "@" + digest).withReady(true).endContainerStatus().endStatus().build();
+            client.pods().inNamespace("team").resource(pod).create();
+            JsonNode image = f.awaitImage(digest);
+            assertThat(ids(image)).contains("CVE-2020-8203");
+            assertThat(f.log.toString()).doesNotContain("s3cret-pw").doesNotContain(auth);
+
+            // the same image in a pod without the secret: not readable, and the failure says why, without a credential
+            secured.push(io.drydock.testing.TestImages.ociRef("base"), "private/base:1");
+            java.net.http.HttpResponse<Void> baseHead = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    secured.url("/v2/private/base/manifests/1")).method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .header("Authorization", "Basic " + auth)
+                    .header("Accept", "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json").build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            String baseDigest = baseHead.headers().firstValue("Docker-Content-Digest").orElseThrow();
+            client.pods().inNamespace("team").resource(new PodBuilder().withNewMetadata().withName("nosecret-0").withNamespace("team").endMetadata()
+                    .withNewSpec().addNewContainer().withName("c").withImage(secured.hostPort() + "/private/base:1").endContainer().endSpec()
+                    .withNewStatus().withPhase("Running").addNewContainerStatus().withName("c").withImage(secured.hostPort() + "/private/base:1")
+                    .withImageID(secured.hostPort() + "/private/base@" + baseDigest).endContainerStatus().endStatus().build()).create();
+            ServeFixture.await("the failed analysis to be recorded", Duration.ofSeconds(60), () -> {
+                try {
+                    return f.getJson("/api/v1/history?subject=" + baseDigest).get("total").asInt() > 0;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            String history = f.getJson("/api/v1/history?subject=" + baseDigest).toString();
+            assertThat(history).contains("analyse-retry").contains(secured.hostPort()).doesNotContain("s3cret-pw").doesNotContain(auth);
+            assertThat(f.get("/api/v1/images/" + baseDigest, ServeFixture.ADMIN_TOKEN).statusCode()).isEqualTo(404);
+        }
+    }
+
     /** A Deployment, its ReplicaSet and one running Pod, with the status the kubelet reports after pulling. */
     private void runDeployment(String ns, String name, String image, String pulled) {
         Deployment d = client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder().withNewMetadata().withName(name)
