@@ -56,13 +56,13 @@ class RematchBenchmark {
                 double baseline = inMemory(db.matcher(), store);
                 // warm-up: the same re-match path with the DB the images were matched with (nothing changes)
                 try (AdvisoryDb same = new AdvisoryDb(before, target -> { }).open()) {
-                    Fleet warm = new Fleet(store, same, ref -> {
+                    Fleet warm = new Fleet(store, same, (ref, seenIn) -> {
                         throw new IllegalStateException("no analysis in this benchmark");
                     }, new Notifier(Notifier.Sinks.NONE, null, Clock.systemUTC()), Fleet.Settings.DEFAULTS, Clock.systemUTC(), line -> { });
                     warm.enqueueRematch(java.time.Instant.EPOCH);
                     runAll(warm);
                 }
-                Fleet fleet = new Fleet(store, db, ref -> {
+                Fleet fleet = new Fleet(store, db, (ref, seenIn) -> {
                     throw new IllegalStateException("no analysis in this benchmark");
                 }, new Notifier(Notifier.Sinks.NONE, null, Clock.systemUTC()), new io.drydock.fleet.Fleet.Settings(Rating.HIGH, 500,
                         Duration.ofMinutes(2)), Clock.systemUTC(), line -> { });

@@ -54,7 +54,7 @@ class ScaleOutBenchmark {
             // the replicas' leader must not queue a re-match of its own while this one measures
             store.putSetting("advisories.version", "9999-01-01T00:00:00Z", Instant.now());
             receiver.delay = Duration.ofMillis(20);
-            Fleet queue = new Fleet(store, advisories, ref -> {
+            Fleet queue = new Fleet(store, advisories, (ref, seenIn) -> {
                 throw new IllegalStateException("no analysis here");
             }, new Notifier(Notifier.Sinks.NONE, null, Clock.systemUTC()), new Fleet.Settings(Rating.HIGH, 100, Duration.ofMinutes(2)),
                     Clock.systemUTC(), line -> { });
