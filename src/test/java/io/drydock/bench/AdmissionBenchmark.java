@@ -33,9 +33,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,8 +44,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -106,7 +101,7 @@ class AdmissionBenchmark {
                     """.formatted(DEADLINE_MILLIS));
             // the decision log is written (JSON per request) as in production, to a sink instead of stdout
             server = AdmissionTestServers.withNoopRoute(work.resolve("server.yaml"), work.resolve("locks"), new PrintStream(OutputStream.nullOutputStream()));
-            HttpClient https = trusting(certs.caCertificate());
+            HttpClient https = io.drydock.testing.Tls.trusting(certs.caCertificate());
             URI validate = URI.create("https://localhost:" + server.port() + "/validate");
             URI metrics = URI.create("https://localhost:" + server.port() + "/metrics");
 
@@ -351,16 +346,4 @@ class AdmissionBenchmark {
         return JSON.readTree(r.body()).get("response");
     }
 
-    static HttpClient trusting(Path caFile) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(caFile)) {
-            trust.setCertificateEntry("ca", (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-    }
 }

@@ -6,19 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.drydock.admission.certs.CertificateFiles;
 import io.drydock.admission.certs.ServiceIdentity;
 import io.drydock.admission.certs.ServingCertificates;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +29,7 @@ class ServeTlsTest {
             f.start("leader: none\n", null, "{host: 127.0.0.1, port: 0, tls: {cert: %s, key: %s}}".formatted(certs.servingCertificate(),
                     certs.servingKey()));
             int port = f.running.server().port();
-            HttpClient https = trusting(certs.caCertificate());
+            HttpClient https = io.drydock.testing.Tls.trusting(certs.caCertificate());
             HttpResponse<String> health = https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/healthz")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
@@ -64,16 +58,4 @@ class ServeTlsTest {
         }
     }
 
-    static HttpClient trusting(Path caFile) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(caFile)) {
-            trust.setCertificateEntry("ca", (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
-    }
 }

@@ -33,15 +33,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,7 +98,7 @@ class AdmissionServerTest {
                 """);
         server = new AdmissionServer(ServerConfig.read(dir.resolve("server.yaml")), ClusterLookups.NONE, CredentialStore::none,
                 dir.resolve("locks"), Clock.systemUTC(), new PrintStream(LOG, true, StandardCharsets.UTF_8)).start();
-        https = trusting(certs.caCertificate());
+        https = io.drydock.testing.Tls.trusting(certs.caCertificate());
     }
 
     @AfterAll
@@ -111,19 +107,6 @@ class AdmissionServerTest {
             server.close();
         }
         registry.close();
-    }
-
-    static HttpClient trusting(Path caFile) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(caFile)) {
-            trust.setCertificateEntry("ca", (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     // ---- images ----
@@ -348,10 +331,10 @@ class AdmissionServerTest {
             Thread.sleep(100);
         }
         assertThat(server.certificateReloads()).isGreaterThan(before);
-        HttpClient newTrust = trusting(certs.caCertificate());
+        HttpClient newTrust = io.drydock.testing.Tls.trusting(certs.caCertificate());
         assertThat(post(newTrust, "/validate", "x".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(400);
         // a fresh client (no pooled connection) trusting only the old CA now fails the handshake
-        HttpClient oldTrust = trusting(oldCa);
+        HttpClient oldTrust = io.drydock.testing.Tls.trusting(oldCa);
         assertThatThrownBy(() -> post(oldTrust, "/validate", "x".getBytes(StandardCharsets.UTF_8))).isInstanceOf(IOException.class);
         https = newTrust;
     }

@@ -65,7 +65,7 @@ final class GateFixture implements AutoCloseable {
                 """);
         server = new AdmissionServer(ServerConfig.read(dir.resolve("server.yaml")), ClusterLookups.NONE, CredentialStore::none,
                 dir.resolve("locks"), Clock.systemUTC(), new PrintStream(OutputStream.nullOutputStream())).start();
-        https = AdmissionServerTest.trusting(certs.caCertificate());
+        https = io.drydock.testing.Tls.trusting(certs.caCertificate());
     }
 
     Descriptor push(String fixture, String repoAndTag) {
