@@ -18,6 +18,11 @@ public final class Tls {
 
     /** An HTTP client that trusts {@code caFile} (PEM) and nothing else. */
     public static HttpClient trusting(Path caFile) throws Exception {
+        return HttpClient.newBuilder().sslContext(context(caFile)).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** A TLS context that trusts {@code caFile} (PEM) and nothing else. */
+    public static SSLContext context(Path caFile) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(caFile)) {
@@ -27,6 +32,6 @@ public final class Tls {
         tmf.init(trust);
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+        return ssl;
     }
 }
