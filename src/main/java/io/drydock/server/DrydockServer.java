@@ -20,6 +20,7 @@ import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
@@ -51,6 +52,8 @@ import org.eclipse.jetty.server.ServerConnector;
  */
 public final class DrydockServer implements AutoCloseable {
     static final long MAX_BODY = 1 << 20;
+    /** Admission decisions waiting for the store at most (a few minutes of a busy cluster's pod creations). */
+    static final int ADMISSION_LOG_CAPACITY = 10_000;
     private static final String LEADER_DUTY = "leader";
     private static final String COOKIE = "drydock_token";
 
@@ -75,6 +78,8 @@ public final class DrydockServer implements AutoCloseable {
     private final Tokens tokens;
     private final byte[] openApi;
     private final ReloadingTls tls;
+    /** The webhook's decisions on their way to the store; null when no webhook is served. */
+    private final AdmissionLog admissionLog;
     private final Javalin app;
     private final PrometheusRegistry metrics = new PrometheusRegistry();
     private final Counter httpRequests;
@@ -111,8 +116,18 @@ public final class DrydockServer implements AutoCloseable {
         GaugeWithCallback.builder().name("drydock_advisory_db_built_timestamp_seconds").help("When the advisory DB in use was built")
                 .callback(cb -> safely(() -> cb.call(parts.fleet().db().builtAt().getEpochSecond()))).register(metrics);
         if (parts.admission() != null) {
-            parts.admission().onDecision(d -> store.recordAdmission(new AdmissionRecord(0, parts.clock().instant(), d.uid(), d.namespace(),
+            admissionLog = new AdmissionLog(store, ADMISSION_LOG_CAPACITY, 1000, this::say);
+            parts.admission().onDecision(d -> admissionLog.offer(new AdmissionRecord(0, parts.clock().instant(), d.uid(), d.namespace(),
                     d.kind(), d.name(), d.allowed(), d.message(), d.imagesJson())));
+            CounterWithCallback.builder().name("drydock_admission_log_records_total")
+                    .help("Admission decisions by what became of them in the store's log: recorded, dropped (queue full), failed (store error)")
+                    .labelNames("result").callback(cb -> {
+                        cb.call(admissionLog.recorded(), "recorded");
+                        cb.call(admissionLog.dropped(), "dropped");
+                        cb.call(admissionLog.failed(), "failed");
+                    }).register(metrics);
+        } else {
+            admissionLog = null;
         }
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
@@ -643,6 +658,10 @@ public final class DrydockServer implements AutoCloseable {
             parts.pods().close();
         }
         app.stop();
+        // after the last answer: what the webhook decided is in the store before the store closes
+        if (admissionLog != null) {
+            admissionLog.close();
+        }
         if (tls != null) {
             tls.close();
         }

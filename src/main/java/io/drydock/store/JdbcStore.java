@@ -578,10 +578,21 @@ abstract class JdbcStore implements Store {
     }
 
     @Override
-    public void recordAdmission(AdmissionRecord d) {
-        inTransaction("recording an admission decision", c -> update(c, """
-                INSERT INTO admission_decision (at, uid, namespace, kind, name, allowed, message, images) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                d.at(), d.uid(), d.namespace(), d.kind(), d.name(), d.allowed() ? 1 : 0, d.message(), d.images()));
+    public void recordAdmissions(List<AdmissionRecord> decisions) {
+        if (decisions.isEmpty()) {
+            return;
+        }
+        inTransaction("recording " + decisions.size() + " admission decision(s)", c -> {
+            try (PreparedStatement insert = c.prepareStatement("""
+                    INSERT INTO admission_decision (at, uid, namespace, kind, name, allowed, message, images) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                for (AdmissionRecord d : decisions) {
+                    bind(insert, d.at(), d.uid(), d.namespace(), d.kind(), d.name(), d.allowed() ? 1 : 0, d.message(), d.images());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            return null;
+        });
     }
 
     @Override

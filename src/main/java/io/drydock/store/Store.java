@@ -149,7 +149,12 @@ public interface Store extends AutoCloseable {
 
     boolean deleteToken(String name);
 
-    void recordAdmission(AdmissionRecord decision);
+    /** Adds the decisions to the admission log, in one transaction and in their order. */
+    void recordAdmissions(List<AdmissionRecord> decisions);
+
+    default void recordAdmission(AdmissionRecord decision) {
+        recordAdmissions(List.of(decision));
+    }
 
     /** The newest decisions first; only denials when {@code deniedOnly}. */
     List<AdmissionRecord> admissions(int limit, boolean deniedOnly);

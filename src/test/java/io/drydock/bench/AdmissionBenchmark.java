@@ -22,7 +22,6 @@ import io.drydock.sign.Signer;
 import io.drydock.sign.SigningKeys;
 import io.drydock.testing.TestImages;
 import io.drydock.testing.TestRegistry;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -326,19 +325,7 @@ class AdmissionBenchmark {
     }
 
     static byte[] podReview(String uid, String... images) throws Exception {
-        ObjectNode review;
-        try (InputStream in = AdmissionBenchmark.class.getResourceAsStream("/admission/pod.json")) {
-            review = (ObjectNode) JSON.readTree(in);
-        }
-        ObjectNode request = (ObjectNode) review.get("request");
-        request.put("uid", uid);
-        ObjectNode spec = (ObjectNode) request.at("/object/spec");
-        spec.putArray("initContainers");
-        var containers = spec.putArray("containers");
-        for (int i = 0; i < images.length; i++) {
-            containers.addObject().put("name", "c" + i).put("image", images[i]);
-        }
-        return JSON.writeValueAsBytes(review);
+        return AdmissionTestServers.podReview(uid, "shop", images);
     }
 
     static HttpRequest post(URI uri, byte[] body) {

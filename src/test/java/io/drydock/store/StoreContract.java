@@ -343,6 +343,13 @@ abstract class StoreContract {
         store.recordAdmission(new AdmissionRecord(0, t0, "u2", "ns", "Pod", "q", false, "unsigned", "[]"));
         assertThat(store.admissions(10, false)).extracting(AdmissionRecord::uid).containsExactly("u2", "u1");
         assertThat(store.admissions(10, true)).extracting(AdmissionRecord::message).containsExactly("unsigned");
+        // many in one transaction, kept in their order
+        store.recordAdmissions(List.of(new AdmissionRecord(0, t0, "u3", "ns", "Pod", "r", true, "", "[]"),
+                new AdmissionRecord(0, t0, "u4", "ns", "Deployment", "s", false, "no attestation", "[{\"image\":\"x\"}]"),
+                new AdmissionRecord(0, t0, "u5", "ns", "Pod", "t", true, "", "[]")));
+        store.recordAdmissions(List.of());
+        assertThat(store.admissions(10, false)).extracting(AdmissionRecord::uid).containsExactly("u5", "u4", "u3", "u2", "u1");
+        assertThat(store.admissions(10, true)).extracting(AdmissionRecord::images).containsExactly("[{\"image\":\"x\"}]", "[]");
         store.putSetting("db", "v1", t0);
         store.putSetting("db", "v2", t0);
         assertThat(store.setting("db")).contains("v2");

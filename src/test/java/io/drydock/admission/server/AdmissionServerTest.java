@@ -152,20 +152,7 @@ class AdmissionServerTest {
     // ---- requests ----
 
     static byte[] podReview(String uid, String namespace, String... images) throws IOException {
-        ObjectNode review;
-        try (InputStream in = AdmissionServerTest.class.getResourceAsStream("/admission/pod.json")) {
-            review = (ObjectNode) JSON.readTree(in);
-        }
-        ObjectNode request = (ObjectNode) review.get("request");
-        request.put("uid", uid);
-        request.put("namespace", namespace);
-        ObjectNode spec = (ObjectNode) request.at("/object/spec");
-        spec.putArray("initContainers");
-        var containers = spec.putArray("containers");
-        for (int i = 0; i < images.length; i++) {
-            containers.addObject().put("name", "c" + i).put("image", images[i]);
-        }
-        return JSON.writeValueAsBytes(review);
+        return AdmissionTestServers.podReview(uid, namespace, images);
     }
 
     static HttpResponse<String> post(HttpClient http, String path, byte[] body) throws Exception {
