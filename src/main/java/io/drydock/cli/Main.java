@@ -24,6 +24,7 @@ public final class Main implements Runnable {
 
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new Main());
+        addHelpOption(cli);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((ex, line, parse) -> {
@@ -33,6 +34,21 @@ public final class Main implements Runnable {
             return EXIT_ERROR;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * {@code -h, --help} on every command below the top one, so that {@code drydock scan --help} prints the usage
+     * (picocli's standard mixin would add {@code --version} as well, which only the top command can answer).
+     */
+    static void addHelpOption(CommandLine command) {
+        for (CommandLine sub : command.getSubcommands().values()) {
+            CommandLine.Model.CommandSpec spec = sub.getCommandSpec();
+            if (spec.findOption("--help") == null && spec.findOption("-h") == null) {
+                spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                        .description("Show this help message and exit.").build());
+            }
+            addHelpOption(sub);
+        }
     }
 
     static String message(Throwable ex) {

@@ -51,6 +51,33 @@ class CliTest {
     }
 
     @Test
+    void everyCommandAnswersHelpWithItsUsage() {
+        List<String> paths = new ArrayList<>();
+        collect(new picocli.CommandLine(new Main()), "", paths);
+        assertThat(paths).contains("scan", "admission serve", "db update", "serve").hasSizeGreaterThan(30);
+        for (String path : paths) {
+            List<String> args = new ArrayList<>(List.of(path.split(" ")));
+            args.add("--help");
+            Run r = run(args.toArray(String[]::new));
+            assertThat(r.exit()).as(path + " --help: " + r.err()).isZero();
+            // a command with a header (help) prints it before the usage line
+            assertThat(r.out()).as(path + " --help").contains("Usage: drydock " + path + " ").contains("-h, --help");
+            assertThat(r.err()).as(path + " --help").isEmpty();
+        }
+    }
+
+    private static void collect(picocli.CommandLine command, String prefix, List<String> paths) {
+        command.getSubcommands().forEach((name, sub) -> {
+            if (!sub.getCommandSpec().name().equals(name)) {
+                return; // an alias
+            }
+            String path = prefix.isEmpty() ? name : prefix + " " + name;
+            paths.add(path);
+            collect(sub, path, paths);
+        });
+    }
+
+    @Test
     void inspectTableAndJson(@TempDir Path home) throws Exception {
         Run table = run("inspect", app, "--home", home.toString());
         assertThat(table.exit()).isZero();
