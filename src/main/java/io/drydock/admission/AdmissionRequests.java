@@ -1,5 +1,6 @@
 package io.drydock.admission;
 
+import io.drydock.DrydockException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,7 +27,7 @@ public final class AdmissionRequests {
         } catch (JsonProcessingException e) {
             throw new AdmissionInputException("body", "not JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new AdmissionInputException("body", "unreadable: " + e.getMessage());
+            throw new AdmissionInputException("body", "unreadable: " + DrydockException.reason(e));
         }
         if (root == null || !root.isObject()) {
             throw new AdmissionInputException("body", "not a JSON object, so not an AdmissionReview");

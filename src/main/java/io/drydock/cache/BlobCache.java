@@ -68,7 +68,7 @@ public final class BlobCache {
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
-            throw new DrydockException("cannot read cached blob " + digest + " at " + p + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot read cached blob " + digest + " at " + p + ": " + DrydockException.reason(e), e);
         }
     }
 
@@ -103,7 +103,7 @@ public final class BlobCache {
             }
             return target;
         } catch (IOException e) {
-            throw new DrydockException("storing " + what + " in the cache at " + root + " failed: " + e.getMessage(), e);
+            throw new DrydockException("storing " + what + " in the cache at " + root + " failed: " + DrydockException.reason(e), e);
         } finally {
             if (tmp != null) {
                 try {
@@ -174,7 +174,7 @@ public final class BlobCache {
                 }
                 total -= e.size();
             } catch (IOException ex) {
-                throw new DrydockException("cannot remove cached blob " + e.digest() + ": " + ex.getMessage(), ex);
+                throw new DrydockException("cannot remove cached blob " + e.digest() + ": " + DrydockException.reason(ex), ex);
             }
         }
         return new PruneResult(removed, freed, total);
@@ -188,7 +188,7 @@ public final class BlobCache {
                 if (Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) Files.deleteIfExists(p);
             }
         } catch (IOException e) {
-            throw new DrydockException("cannot clean temporary files in " + root + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot clean temporary files in " + root + ": " + DrydockException.reason(e), e);
         }
     }
 }

@@ -43,7 +43,7 @@ public final class HostLock implements AutoCloseable {
             }
         } catch (IOException e) {
             threads.unlock();
-            throw new DrydockException("cannot lock " + key + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot lock " + key + ": " + DrydockException.reason(e), e);
         } catch (RuntimeException e) {
             threads.unlock();
             throw e;

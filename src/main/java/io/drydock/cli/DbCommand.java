@@ -177,11 +177,11 @@ final class DbCommand implements Runnable {
                         try {
                             installEol(dir, what, data, options, out, err);
                         } catch (IOException e) {
-                            throw new DrydockException("installing " + what + " failed: " + e.getMessage(), e);
+                            throw new DrydockException("installing " + what + " failed: " + DrydockException.reason(e), e);
                         }
                     };
                 } catch (IOException e) {
-                    throw new DrydockException("unpacking " + what + " failed: " + e.getMessage(), e);
+                    throw new DrydockException("unpacking " + what + " failed: " + DrydockException.reason(e), e);
                 }
             }));
         } finally {

@@ -100,7 +100,7 @@ final class DemoImage {
             if (in == null) throw new DrydockException("demo file " + name + " is missing from the Drydock jar (rebuild with ./drydock)");
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new DrydockException("cannot read demo file " + name + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot read demo file " + name + ": " + DrydockException.reason(e), e);
         }
     }
 }

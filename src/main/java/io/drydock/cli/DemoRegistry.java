@@ -57,7 +57,7 @@ final class DemoRegistry implements AutoCloseable {
             r.awaitReady(dir.resolve("registry.log"));
             return r;
         } catch (IOException e) {
-            throw new DrydockException("cannot start the demo registry: " + e.getMessage(), e);
+            throw new DrydockException("cannot start the demo registry: " + DrydockException.reason(e), e);
         }
     }
 

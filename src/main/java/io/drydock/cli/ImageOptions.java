@@ -102,7 +102,7 @@ public final class ImageOptions {
                     InputStream in = System.in;
                     passwordFromStdin = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
                 } catch (IOException e) {
-                    throw new DrydockException("cannot read the password from standard input: " + e.getMessage());
+                    throw new DrydockException("cannot read the password from standard input: " + DrydockException.reason(e));
                 }
             }
             password = passwordFromStdin;

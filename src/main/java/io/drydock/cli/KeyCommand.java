@@ -74,7 +74,7 @@ final class KeyCommand implements Runnable {
             try {
                 pem = Files.readString(source, StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new DrydockException("cannot read the private key " + source + ": " + e.getMessage());
+                throw new DrydockException("cannot read the private key " + source + ": " + DrydockException.reason(e));
             }
             PrivateKey key = SigningKeys.readUnencryptedPrivate(pem, source.toString());
             files.write(key, SigningKeys.publicKeyOf(key), spec.commandLine().getOut());
@@ -136,7 +136,7 @@ final class KeyCommand implements Runnable {
                     // the message below names the file; nothing more to do
                 }
                 throw new DrydockException(e instanceof FileAlreadyExistsException ? publicKey + " already exists; refusing to overwrite it"
-                        : "cannot write " + publicKey + ": " + e.getMessage());
+                        : "cannot write " + publicKey + ": " + DrydockException.reason(e));
             }
             out.println("Private key written to " + privateKey);
             out.println("Public key written to " + publicKey);
@@ -154,7 +154,7 @@ final class KeyCommand implements Runnable {
             } catch (FileAlreadyExistsException e) {
                 throw new DrydockException(privateKey + " already exists; refusing to overwrite a key");
             } catch (IOException e) {
-                throw new DrydockException("cannot write " + privateKey + ": " + e.getMessage());
+                throw new DrydockException("cannot write " + privateKey + ": " + DrydockException.reason(e));
             }
             try {
                 Files.writeString(privateKey, encrypted, StandardCharsets.US_ASCII);
@@ -164,7 +164,7 @@ final class KeyCommand implements Runnable {
                 } catch (IOException ignored) {
                     // the message below names the file
                 }
-                throw new DrydockException("cannot write " + privateKey + ": " + e.getMessage());
+                throw new DrydockException("cannot write " + privateKey + ": " + DrydockException.reason(e));
             }
         }
     }

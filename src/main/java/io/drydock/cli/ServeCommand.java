@@ -194,7 +194,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             return Files.readString(file);
         } catch (IOException e) {
-            return "(cannot read " + file + ": " + e.getMessage() + ")";
+            return "(cannot read " + file + ": " + DrydockException.reason(e) + ")";
         }
     }
 

@@ -124,7 +124,7 @@ final class SignCommands {
             try {
                 body = new ObjectMapper().readTree(Files.readAllBytes(predicate));
             } catch (IOException e) {
-                throw new DrydockException("the predicate " + predicate + " is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+                throw new DrydockException("the predicate " + predicate + " is not JSON: " + DrydockException.reason(e).lines().findFirst().orElse(""));
             }
             if (body == null || !body.isObject()) throw new DrydockException("the predicate " + predicate + " must be a JSON object");
             Target t = target(options, image);

@@ -177,7 +177,7 @@ final class WatchCommand implements Callable<Integer> {
         try {
             return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(Path.of(kubeconfig)))).build();
         } catch (IOException e) {
-            throw new DrydockException("cannot read the kubeconfig " + kubeconfig + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot read the kubeconfig " + kubeconfig + ": " + DrydockException.reason(e), e);
         }
     }
 
@@ -230,7 +230,7 @@ final class WatchCommand implements Callable<Integer> {
         try {
             passphrase = Files.readString(v.passphraseFile()).strip();
         } catch (IOException e) {
-            throw new DrydockException("cannot read the passphrase file " + v.passphraseFile() + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot read the passphrase file " + v.passphraseFile() + ": " + DrydockException.reason(e), e);
         }
         return io.drydock.sign.SigningKeys.decryptPrivate(v.key(),
                 new io.drydock.sign.KeyPassphrase(Map.of("DRYDOCK_KEY_PASSWORD", passphrase), null));
@@ -253,7 +253,7 @@ final class WatchCommand implements Callable<Integer> {
                     config.validation().key().getFileName().toString(), base, null, List.of("watch"), quiet, quiet, clock);
             return new BaseUpdateLoop.Validated(o.passed(), o.lines());
         } catch (IOException e) {
-            throw new DrydockException("validating " + pinned + ": " + e.getMessage(), e);
+            throw new DrydockException("validating " + pinned + ": " + DrydockException.reason(e), e);
         }
     }
 }

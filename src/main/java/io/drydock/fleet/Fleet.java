@@ -305,7 +305,7 @@ public final class Fleet {
         try {
             n = FleetMatcher.JSON.readValue(job.payload(), Notification.class);
         } catch (IOException e) {
-            throw new DrydockException("notification " + job.key() + " cannot be read: " + e.getMessage(), e);
+            throw new DrydockException("notification " + job.key() + " cannot be read: " + DrydockException.reason(e), e);
         }
         notifier.deliver(n);
         return new Outcome("delivered " + n.delivery(), List.of(), List.of(new AuditEntry(n.digest(), clock.instant(), "notified",
@@ -329,7 +329,7 @@ public final class Fleet {
         try {
             return FleetMatcher.JSON.readTree(job.payload());
         } catch (IOException e) {
-            throw new DrydockException("step " + job.kind() + " " + job.key() + " has a payload that is not JSON: " + e.getMessage(), e);
+            throw new DrydockException("step " + job.kind() + " " + job.key() + " has a payload that is not JSON: " + DrydockException.reason(e), e);
         }
     }
 

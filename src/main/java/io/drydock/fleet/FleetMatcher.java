@@ -140,7 +140,7 @@ public final class FleetMatcher {
         try {
             return JSON.readValue(image.facts(), ImageFacts.class);
         } catch (java.io.IOException e) {
-            throw new DrydockException("the stored base of " + image.digest() + " cannot be read: " + e.getMessage(), e);
+            throw new DrydockException("the stored base of " + image.digest() + " cannot be read: " + DrydockException.reason(e), e);
         }
     }
 }

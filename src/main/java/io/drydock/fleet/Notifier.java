@@ -138,7 +138,7 @@ public final class Notifier {
                 throw new DrydockException("POST " + where + " answered HTTP " + response.statusCode());
             }
         } catch (IOException e) {
-            throw new DrydockException("POST " + where + " failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            throw new DrydockException("POST " + where + " failed: " + (DrydockException.reason(e) == null ? e.getClass().getSimpleName() : DrydockException.reason(e)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DrydockException("interrupted while posting to " + where);

@@ -104,7 +104,7 @@ public final class EolArchive {
             }
         } catch (IOException | RuntimeException e) {
             if (e instanceof DrydockException d) throw d;
-            throw new DrydockException(what + ": not a readable gzipped tar of end-of-life data (" + e.getMessage() + ")", e);
+            throw new DrydockException(what + ": not a readable gzipped tar of end-of-life data (" + DrydockException.reason(e) + ")", e);
         }
         if (seen.isEmpty()) throw new DrydockException(what + ": the archive holds no end-of-life data files");
         return seen.size();

@@ -163,7 +163,7 @@ public final class EolData {
         try (InputStream in = EolData.class.getResourceAsStream(RESOURCES + name)) {
             return in == null ? null : in.readAllBytes();
         } catch (IOException e) {
-            throw new DrydockException("cannot read the embedded end-of-life file eol/" + name + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot read the embedded end-of-life file eol/" + name + ": " + DrydockException.reason(e), e);
         }
     }
 
@@ -188,7 +188,7 @@ public final class EolData {
             files = list.filter(p -> PRODUCT_FILE.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p))
                     .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
         } catch (IOException e) {
-            throw new DrydockException("cannot list the end-of-life data in " + dir + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot list the end-of-life data in " + dir + ": " + DrydockException.reason(e), e);
         }
         if (files.isEmpty()) {
             throw new DrydockException("end-of-life data: no endoflife.date product files (<product>.md) in " + dir);
@@ -207,7 +207,7 @@ public final class EolData {
         try {
             return new DataFile(name, Files.readAllBytes(file), null);
         } catch (IOException | RuntimeException e) {
-            return new DataFile(name, null, String.format(problem, e.getMessage()));
+            return new DataFile(name, null, String.format(problem, DrydockException.reason(e)));
         }
     }
 

@@ -67,7 +67,7 @@ public final class ImageResolver {
             in.transferTo(out);
             return out.toByteArray();
         } catch (IOException e) {
-            throw new DrydockException(source.describe() + ": reading " + what + " " + descriptor.digest() + " failed: " + e.getMessage(), e);
+            throw new DrydockException(source.describe() + ": reading " + what + " " + descriptor.digest() + " failed: " + DrydockException.reason(e), e);
         }
     }
 }

@@ -56,7 +56,7 @@ public final class Inventorier {
         try (InputStream blob = source.blob(ref.descriptor())) {
             analysis = analyzers.analyze(reader, blob, image.name(), info);
         } catch (IOException e) {
-            throw new DrydockException("reading layer " + info.displayName() + " of " + image.name() + " failed: " + e.getMessage(), e);
+            throw new DrydockException("reading layer " + info.displayName() + " of " + image.name() + " failed: " + DrydockException.reason(e), e);
         }
         // Only complete analyses are cached: a warning may come from a limit the user raises next time.
         if (cache != null && analysis.warnings().isEmpty()) cache.put(key, analysis);

@@ -25,7 +25,7 @@ public final class ImageLayers {
             try (InputStream blob = source.blob(ref.descriptor())) {
                 reader.read(blob, image.name(), info, visitorFor.apply(info));
             } catch (IOException e) {
-                throw new DrydockException("reading layer " + info.displayName() + " of " + image.name() + " failed: " + e.getMessage(), e);
+                throw new DrydockException("reading layer " + info.displayName() + " of " + image.name() + " failed: " + DrydockException.reason(e), e);
             }
         }
     }

@@ -109,7 +109,7 @@ public record Dockerfile(String source, List<Stage> stages, List<BuildTimeBase> 
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new DrydockException("cannot read Dockerfile " + file + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot read Dockerfile " + file + ": " + DrydockException.reason(e), e);
         }
         return parse(text, file.toString(), buildArgs);
     }
@@ -136,7 +136,7 @@ public record Dockerfile(String source, List<Stage> stages, List<BuildTimeBase> 
                 }
             });
         } catch (IOException e) {
-            throw new DrydockException("cannot scan " + dir + " for Dockerfiles: " + e.getMessage(), e);
+            throw new DrydockException("cannot scan " + dir + " for Dockerfiles: " + DrydockException.reason(e), e);
         }
         found.sort(null);
         return List.copyOf(found);

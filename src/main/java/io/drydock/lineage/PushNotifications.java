@@ -106,7 +106,7 @@ public final class PushNotifications {
             }
             throw from.fail("not JSON: " + clean(message, 200) + where, e);
         } catch (IOException e) {
-            throw from.fail("unreadable body: " + clean(String.valueOf(e.getMessage()), 200), e);
+            throw from.fail("unreadable body: " + clean(String.valueOf(DrydockException.reason(e)), 200), e);
         }
         if (root == null || root.isMissingNode()) {
             throw from.fail("empty body (only whitespace)");

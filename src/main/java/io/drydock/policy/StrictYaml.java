@@ -45,7 +45,7 @@ public final class StrictYaml {
         } catch (NoSuchFileException e) {
             throw new DrydockException("the " + what + " " + file + " does not exist");
         } catch (IOException e) {
-            throw new DrydockException("cannot read the " + what + " " + file + ": " + e.getMessage());
+            throw new DrydockException("cannot read the " + what + " " + file + ": " + DrydockException.reason(e));
         }
     }
 
@@ -57,7 +57,7 @@ public final class StrictYaml {
             throw error("", "not valid YAML: " + e.getOriginalMessage() + (e.getLocation() == null ? ""
                     : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
         } catch (IOException e) {
-            throw new DrydockException("cannot read the " + what + " " + file + ": " + e.getMessage());
+            throw new DrydockException("cannot read the " + what + " " + file + ": " + DrydockException.reason(e));
         }
     }
 

@@ -252,7 +252,7 @@ public final class BuildahBuild implements RebuildStrategy {
             Files.createDirectory(work.resolve("tmp"));
         } catch (IOException e) {
             throw new DrydockException("cannot rebuild " + request.image() + " with buildah: cannot create a working directory: "
-                    + e.getMessage(), e);
+                    + DrydockException.reason(e), e);
         }
         boolean temporaryStorage = s.storageRoot() == null && home == null;
         Path storage = s.storageRoot() != null ? s.storageRoot() : home != null ? home.resolve("buildah") : temporaryStorage(work);
@@ -366,7 +366,7 @@ public final class BuildahBuild implements RebuildStrategy {
         try (InputStream in = client.blob(target, manifest.config())) {
             raw = in.readAllBytes();
         } catch (IOException e) {
-            throw new DrydockException("cannot read the config of " + target + "@" + digest + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot read the config of " + target + "@" + digest + ": " + DrydockException.reason(e), e);
         }
         ImageConfig config = ImageConfig.parse(raw, target + "@" + digest);
         return requestId.equals(config.labels().get(REQUEST_ID_LABEL)) ? Optional.of(digest) : Optional.empty();
@@ -426,7 +426,7 @@ public final class BuildahBuild implements RebuildStrategy {
         try {
             text = Files.readString(dockerfile, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new DrydockException("cannot read Dockerfile " + dockerfile + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot read Dockerfile " + dockerfile + ": " + DrydockException.reason(e), e);
         }
         boolean bom = text.startsWith("\uFEFF");
         String[] lines = (bom ? text.substring(1) : text).split("\n", -1);
@@ -456,7 +456,7 @@ public final class BuildahBuild implements RebuildStrategy {
                 }
             }
         } catch (IOException e) {
-            throw new DrydockException("cannot write the rewritten copy of Dockerfile " + dockerfile + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot write the rewritten copy of Dockerfile " + dockerfile + ": " + DrydockException.reason(e), e);
         }
         return new Rewrite(file, root.line(), root.base());
     }
@@ -486,7 +486,7 @@ public final class BuildahBuild implements RebuildStrategy {
         try {
             p = pb.start();
         } catch (IOException e) {
-            throw new DrydockException(what + " failed: cannot run " + buildah + " (is buildah installed?): " + e.getMessage(), e);
+            throw new DrydockException(what + " failed: cannot run " + buildah + " (is buildah installed?): " + DrydockException.reason(e), e);
         }
         try {
             long left = deadline - System.nanoTime();
@@ -507,7 +507,7 @@ public final class BuildahBuild implements RebuildStrategy {
         try {
             return Files.readString(log, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            return "(cannot read the output: " + e.getMessage() + ")";
+            return "(cannot read the output: " + DrydockException.reason(e) + ")";
         }
     }
 
@@ -528,7 +528,7 @@ public final class BuildahBuild implements RebuildStrategy {
         try {
             return Digest.parse(Files.readString(file, StandardCharsets.UTF_8).strip());
         } catch (IOException e) {
-            throw new DrydockException(what + ": buildah push wrote no digest file: " + e.getMessage(), e);
+            throw new DrydockException(what + ": buildah push wrote no digest file: " + DrydockException.reason(e), e);
         } catch (DrydockException e) {
             throw new DrydockException(what + ": buildah push wrote an unreadable digest: " + e.getMessage(), e);
         }
@@ -596,7 +596,7 @@ public final class BuildahBuild implements RebuildStrategy {
                 }
             });
         } catch (IOException e) {
-            problems.add("cannot delete " + root + ": " + e.getMessage());
+            problems.add("cannot delete " + root + ": " + DrydockException.reason(e));
         }
     }
 }

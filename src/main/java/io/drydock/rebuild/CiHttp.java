@@ -259,7 +259,7 @@ final class CiHttp implements AutoCloseable {
             HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new Response(req.method(), req.uri(), r.statusCode(), r.headers(), r.body());
         } catch (IOException e) {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            String why = DrydockException.reason(e) == null ? e.getClass().getSimpleName() : DrydockException.reason(e);
             throw new Unavailable(redact(req.method() + " " + display(req.uri()) + " failed: " + why));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -47,7 +47,7 @@ public final class LayerAppend {
         try (InputStream in = client.blob(base, manifest.config())) {
             configRaw = in.readAllBytes();
         } catch (IOException e) {
-            throw new DrydockException("cannot read the config of " + base + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot read the config of " + base + ": " + DrydockException.reason(e), e);
         }
         ByteArrayOutputStream blob = new ByteArrayOutputStream();
         BuiltLayer built = layer.writeTo(blob);
@@ -81,7 +81,7 @@ public final class LayerAppend {
         try {
             newConfig = JSON.writeValueAsBytes(config);
         } catch (IOException e) {
-            throw new DrydockException("cannot write the config: " + e.getMessage(), e);
+            throw new DrydockException("cannot write the config: " + DrydockException.reason(e), e);
         }
         Descriptor configDescriptor = Descriptor.of(manifest.config().mediaType(), Digest.sha256(newConfig), newConfig.length);
         List<Descriptor> layers = new java.util.ArrayList<>(manifest.layers());

@@ -356,7 +356,7 @@ public final class Rebase {
         try (InputStream in = client.blob(pinned, manifest.config())) {
             raw = in.readNBytes((int) Math.min(MAX_CONFIG_BYTES, manifest.config().size() + 1));
         } catch (IOException e) {
-            throw new DrydockException("cannot read the config of " + what + " " + ref + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot read the config of " + what + " " + ref + ": " + DrydockException.reason(e), e);
         }
         if (raw.length > MAX_CONFIG_BYTES) {
             throw new DrydockException("the config of " + what + " " + ref + " is larger than " + MAX_CONFIG_BYTES + " bytes");

@@ -94,7 +94,7 @@ public record IgnoreFile(Path file, List<Entry> entries) {
         try {
             root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
         } catch (IOException e) {
-            throw new DrydockException("cannot read the ignore file " + file + ": " + firstLine(e.getMessage()));
+            throw new DrydockException("cannot read the ignore file " + file + ": " + firstLine(DrydockException.reason(e)));
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             return new IgnoreFile(file, List.of());

@@ -70,7 +70,7 @@ public final class KnownBases {
                 AtomicFile.replace(file, JSON.writeValueAsBytes(entries));
             }
         } catch (IOException e) {
-            throw new DrydockException("cannot record the known base images in " + file + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot record the known base images in " + file + ": " + DrydockException.reason(e), e);
         }
     }
 
@@ -83,7 +83,7 @@ public final class KnownBases {
             return JSON.readValue(file.toFile(), new TypeReference<List<Entry>>() {
             });
         } catch (IOException e) {
-            throw new DrydockException("the list of known base images " + file + " is damaged (" + e.getMessage()
+            throw new DrydockException("the list of known base images " + file + " is damaged (" + DrydockException.reason(e)
                     + "); delete it to start a new one");
         }
     }

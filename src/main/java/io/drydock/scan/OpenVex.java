@@ -71,7 +71,7 @@ public record OpenVex(Path file, List<Statement> statements) {
         try {
             root = new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
-            String m = e.getMessage() == null ? "unreadable" : e.getMessage().lines().findFirst().orElse("");
+            String m = DrydockException.reason(e) == null ? "unreadable" : DrydockException.reason(e).lines().findFirst().orElse("");
             throw new DrydockException("cannot read the OpenVEX document " + file + ": " + m);
         }
         if (root == null || !root.isObject() || !root.path("@context").asText("").startsWith("https://openvex.dev/ns")) {

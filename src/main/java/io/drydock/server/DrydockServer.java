@@ -376,7 +376,7 @@ public final class DrydockServer implements AutoCloseable {
         try (InputStream in = ctx.req().getInputStream()) {
             raw = in.readNBytes((int) MAX_BODY + 1);
         } catch (IOException e) {
-            throw new ApiException(400, "cannot read the request body: " + e.getMessage());
+            throw new ApiException(400, "cannot read the request body: " + DrydockException.reason(e));
         }
         if (raw.length > MAX_BODY) {
             throw new ApiException(413, "request body is over the limit of " + MAX_BODY + " bytes");
@@ -391,7 +391,7 @@ public final class DrydockServer implements AutoCloseable {
             throw new ApiException(400, "the body is not valid JSON: " + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr());
         } catch (IOException e) {
-            throw new ApiException(400, "cannot read the request body: " + e.getMessage());
+            throw new ApiException(400, "cannot read the request body: " + DrydockException.reason(e));
         }
         if (node == null || !node.isObject()) {
             throw new ApiException(400, "the body must be a JSON object");
@@ -525,7 +525,7 @@ public final class DrydockServer implements AutoCloseable {
             }
             return Api.JSON.writeValueAsBytes(new YAMLMapper().readTree(in));
         } catch (IOException e) {
-            throw new IllegalStateException("server/openapi.yaml cannot be read: " + e.getMessage(), e);
+            throw new IllegalStateException("server/openapi.yaml cannot be read: " + DrydockException.reason(e), e);
         }
     }
 

@@ -70,7 +70,7 @@ public record ServeConfig(Path file, String host, int port, Path tlsCert, Path t
         try {
             root = YAML.readTree(Files.readAllBytes(file));
         } catch (IOException e) {
-            throw new DrydockException("cannot read the server configuration " + file + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot read the server configuration " + file + ": " + DrydockException.reason(e), e);
         }
         if (root == null || !root.isObject()) {
             throw error(file, "(top)", "must be a mapping");

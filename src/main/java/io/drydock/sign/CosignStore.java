@@ -124,7 +124,7 @@ public final class CosignStore {
             contents.put(layer.digest(), read);
             return read;
         } catch (IOException e) {
-            throw new DrydockException("cannot read " + repository.name() + ":" + kind.tag(subject) + " layer " + layer.digest() + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot read " + repository.name() + ":" + kind.tag(subject) + " layer " + layer.digest() + ": " + DrydockException.reason(e), e);
         }
     }
 

@@ -68,7 +68,7 @@ public record Dsse(String payloadType, byte[] payload, List<Signature> signature
             }
             return new Dsse(type, Base64.getDecoder().decode(payload), sigs);
         } catch (IOException | IllegalArgumentException e) {
-            throw new DrydockException(where + ": damaged DSSE envelope (" + e.getMessage() + ")");
+            throw new DrydockException(where + ": damaged DSSE envelope (" + DrydockException.reason(e) + ")");
         }
     }
 }

@@ -551,7 +551,7 @@ public final class SigningKeys {
         } catch (java.nio.charset.MalformedInputException e) {
             throw new DrydockException(file + " is not a PEM " + what + " (not text)");
         } catch (IOException e) {
-            throw new DrydockException("cannot read the " + what + " " + file + ": " + e.getMessage());
+            throw new DrydockException("cannot read the " + what + " " + file + ": " + DrydockException.reason(e));
         }
     }
 

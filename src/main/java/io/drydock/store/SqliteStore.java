@@ -38,7 +38,7 @@ public final class SqliteStore extends JdbcStore {
                 Files.createDirectories(parent);
             }
         } catch (IOException e) {
-            throw new DrydockException("cannot create the directory of the store " + file + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot create the directory of the store " + file + ": " + DrydockException.reason(e), e);
         }
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -112,7 +112,7 @@ public final class SqliteStore extends JdbcStore {
         } catch (java.nio.channels.OverlappingFileLockException e) {
             return false; // another store object in this process holds it
         } catch (IOException e) {
-            throw new DrydockException("cannot take the lead for " + duty + " with " + lockFile + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot take the lead for " + duty + " with " + lockFile + ": " + DrydockException.reason(e), e);
         }
     }
 

@@ -43,7 +43,7 @@ public final class EmbeddedAdvisories {
             }
             return Path.of(uri).getParent();
         } catch (URISyntaxException | IOException e) {
-            throw new DrydockException("cannot open the embedded advisories: " + e.getMessage(), e);
+            throw new DrydockException("cannot open the embedded advisories: " + DrydockException.reason(e), e);
         }
     }
 }

@@ -89,7 +89,7 @@ public final class VulnDb implements AutoCloseable {
             return new VulnDb(path, db);
         } catch (SQLException | IOException e) {
             closeQuietly(db);
-            throw new DrydockException("cannot read the advisory DB " + path + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot read the advisory DB " + path + ": " + DrydockException.reason(e), e);
         } catch (RuntimeException e) {
             closeQuietly(db);
             throw e;

@@ -139,7 +139,7 @@ public final class VulnDbArtifact {
             installs.forEach(Runnable::run);
             return meta;
         } catch (IOException e) {
-            throw new DrydockException("pulling the advisory DB from " + ref + " into " + target + " failed: " + e.getMessage(), e);
+            throw new DrydockException("pulling the advisory DB from " + ref + " into " + target + " failed: " + DrydockException.reason(e), e);
         } finally {
             try {
                 Files.deleteIfExists(temp);
@@ -171,7 +171,7 @@ public final class VulnDbArtifact {
             int n;
             while ((n = in.read(buf)) > 0) md.update(buf, 0, n);
         } catch (IOException e) {
-            throw new DrydockException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot read " + file + ": " + DrydockException.reason(e), e);
         }
         return new Digest("sha256", java.util.HexFormat.of().formatHex(md.digest()));
     }

@@ -119,7 +119,7 @@ public final class VulnDbBuilder {
             Files.createDirectories(directory);
             removeStaleTemporaries();
         } catch (IOException e) {
-            throw new DrydockException("cannot prepare " + directory + " for the advisory DB: " + e.getMessage(), e);
+            throw new DrydockException("cannot prepare " + directory + " for the advisory DB: " + DrydockException.reason(e), e);
         }
         Path temp = directory.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
                 + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE) + ".tmp");
@@ -149,7 +149,7 @@ public final class VulnDbBuilder {
         } catch (SQLException e) {
             throw new DrydockException("cannot write the advisory DB " + temp + ": " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new DrydockException("cannot write the advisory DB " + target + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot write the advisory DB " + target + ": " + DrydockException.reason(e), e);
         } finally {
             try {
                 Files.deleteIfExists(temp);
@@ -277,7 +277,7 @@ public final class VulnDbBuilder {
                         put(queue, Encoded.of(advisory));
                     }, log);
                 } catch (IOException e) {
-                    last = new DrydockException("cannot read advisory source " + source.location() + ": " + e.getMessage(), e);
+                    last = new DrydockException("cannot read advisory source " + source.location() + ": " + DrydockException.reason(e), e);
                 } catch (CancellationException e) {
                     last = END;
                 } catch (RuntimeException | Error e) {

@@ -236,7 +236,7 @@ public final class BaseUpdateLoop {
             finishFailed(job, e.getMessage(), false);
             return true;
         } catch (IOException | RuntimeException e) {
-            finishFailed(job, e.getMessage() == null ? e.toString() : e.getMessage(), job.attempts() < MAX_ATTEMPTS);
+            finishFailed(job, DrydockException.reason(e) == null ? e.toString() : DrydockException.reason(e), job.attempts() < MAX_ATTEMPTS);
             return true;
         }
         if (job.kind().equals(crashAfter)) {

@@ -67,7 +67,7 @@ public record CertificateFiles(Path directory) {
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
-            throw new DrydockException("cannot create the directory " + directory + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot create the directory " + directory + ": " + DrydockException.reason(e), e);
         }
         List<Path> written = new ArrayList<>();
         // Keys first: a certificate without its key is useless, and the reverse order would leave one briefly.
@@ -98,7 +98,7 @@ public record CertificateFiles(Path directory) {
             // Another process created it after the check: still never overwrite.
             throw new DrydockException(target + " already exists; refusing to overwrite it (use --force to replace it)", e);
         } catch (IOException e) {
-            throw new DrydockException("cannot write " + target + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot write " + target + ": " + DrydockException.reason(e), e);
         } finally {
             if (temporary != null) {
                 try {

@@ -83,7 +83,7 @@ public final class ReloadingTls implements AutoCloseable {
             return Files.getLastModifiedTime(certFile).toMillis() + "/" + Files.size(certFile) + "|"
                     + Files.getLastModifiedTime(keyFile).toMillis() + "/" + Files.size(keyFile);
         } catch (IOException e) {
-            return "unreadable: " + e.getMessage();
+            return "unreadable: " + DrydockException.reason(e);
         }
     }
 
@@ -142,7 +142,7 @@ public final class ReloadingTls implements AutoCloseable {
             }
             throw new DrydockException(keyFile + " holds no unencrypted private key");
         } catch (IOException e) {
-            throw new DrydockException("cannot read the key " + keyFile + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot read the key " + keyFile + ": " + DrydockException.reason(e), e);
         }
     }
 

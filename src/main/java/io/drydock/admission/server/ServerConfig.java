@@ -66,7 +66,7 @@ public record ServerConfig(Path file, String host, int port, Path certFile, Path
             JsonNode root = YAML.readTree(Files.readAllBytes(file));
             return root != null && root.isObject() && root.has("policy");
         } catch (IOException e) {
-            throw new DrydockException("cannot read the admission configuration " + file + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot read the admission configuration " + file + ": " + DrydockException.reason(e), e);
         }
     }
 
@@ -75,7 +75,7 @@ public record ServerConfig(Path file, String host, int port, Path certFile, Path
         try {
             root = YAML.readTree(Files.readAllBytes(file));
         } catch (IOException e) {
-            throw new DrydockException("cannot read the server configuration " + file + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot read the server configuration " + file + ": " + DrydockException.reason(e), e);
         }
         if (root == null || !root.isObject()) {
             throw error(file, "(top)", "must be a mapping");

@@ -90,7 +90,7 @@ public final class DockerArchiveSource implements ImageSource {
             }
             return new DockerArchiveSource(file, defaultReference, files, null, readManifestJson(files, location));
         } catch (IOException e) {
-            DrydockException failure = new DrydockException(location + ": cannot read the archive: " + e.getMessage(), e);
+            DrydockException failure = new DrydockException(location + ": cannot read the archive: " + DrydockException.reason(e), e);
             OciArchiveSource.closeQuietly(files, failure);
             throw failure;
         } catch (RuntimeException e) {
@@ -291,7 +291,7 @@ public final class DockerArchiveSource implements ImageSource {
                 size += n;
             }
         } catch (IOException e) {
-            throw new DrydockException(location + ": reading " + what + " (" + path + ") failed: " + e.getMessage(), e);
+            throw new DrydockException(location + ": reading " + what + " (" + path + ") failed: " + DrydockException.reason(e), e);
         }
         HashedFile hashed = new HashedFile(entry, Hashing.digest(sha256), size,
                 sniffLayerType(head, headLength));
@@ -313,7 +313,7 @@ public final class DockerArchiveSource implements ImageSource {
         try (InputStream in = open(file)) {
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new DrydockException(location + ": reading " + file.entry() + " failed: " + e.getMessage(), e);
+            throw new DrydockException(location + ": reading " + file.entry() + " failed: " + DrydockException.reason(e), e);
         }
     }
 
@@ -339,7 +339,7 @@ public final class DockerArchiveSource implements ImageSource {
         try {
             return open(file);
         } catch (IOException e) {
-            throw new DrydockException(location + ": cannot open blob " + digest + " (" + file.entry() + "): " + e.getMessage(), e);
+            throw new DrydockException(location + ": cannot open blob " + digest + " (" + file.entry() + "): " + DrydockException.reason(e), e);
         }
     }
 
@@ -364,7 +364,7 @@ public final class DockerArchiveSource implements ImageSource {
         try {
             files.close();
         } catch (IOException e) {
-            throw new DrydockException(location + ": closing failed: " + e.getMessage(), e);
+            throw new DrydockException(location + ": closing failed: " + DrydockException.reason(e), e);
         }
     }
 }

@@ -94,7 +94,7 @@ public final class LayerBuilder {
                 }
             }
         } catch (IOException e) {
-            throw new DrydockException("layer: cannot read " + root + ": " + e.getMessage(), e);
+            throw new DrydockException("layer: cannot read " + root + ": " + DrydockException.reason(e), e);
         }
         return this;
     }
@@ -162,7 +162,7 @@ public final class LayerBuilder {
             gzip.finish();
             compressed.flush();
         } catch (IOException e) {
-            throw new DrydockException("layer: writing the layer failed: " + e.getMessage(), e);
+            throw new DrydockException("layer: writing the layer failed: " + DrydockException.reason(e), e);
         }
         return new BuiltLayer(compressed.digest(), compressed.count(), uncompressed.digest());
     }

@@ -93,7 +93,7 @@ public final class OciArchiveSource implements ImageSource {
         try {
             files.close();
         } catch (IOException e) {
-            throw new DrydockException("oci-archive:" + archive + ": closing failed: " + e.getMessage(), e);
+            throw new DrydockException("oci-archive:" + archive + ": closing failed: " + DrydockException.reason(e), e);
         }
     }
 }

@@ -81,7 +81,7 @@ final class OciLayoutReader {
         try {
             root = JSON.readTree(raw);
         } catch (IOException e) {
-            String message = String.valueOf(e.getMessage());
+            String message = String.valueOf(DrydockException.reason(e));
             int newline = message.indexOf('\n');
             throw new DrydockException(files.locate(path) + " is not valid JSON: " + (newline > 0 ? message.substring(0, newline) : message));
         }
@@ -99,7 +99,7 @@ final class OciLayoutReader {
                 return in.readNBytes((int) size);
             }
         } catch (IOException e) {
-            throw new DrydockException("cannot read " + files.locate(path) + ": " + e.getMessage(), e);
+            throw new DrydockException("cannot read " + files.locate(path) + ": " + DrydockException.reason(e), e);
         }
     }
 
@@ -223,7 +223,7 @@ final class OciLayoutReader {
         try {
             return files.size(blobPath(digest));
         } catch (IOException e) {
-            throw new DrydockException(location + ": cannot read blob " + digest + " at " + files.locate(blobPath(digest)) + ": " + e.getMessage(), e);
+            throw new DrydockException(location + ": cannot read blob " + digest + " at " + files.locate(blobPath(digest)) + ": " + DrydockException.reason(e), e);
         }
     }
 
@@ -240,7 +240,7 @@ final class OciLayoutReader {
         try {
             return new VerifyingInputStream(files.open(path), digest, actual, location + ": blob " + digest);
         } catch (IOException e) {
-            throw new DrydockException(location + ": cannot open blob " + digest + " at " + files.locate(path) + ": " + e.getMessage(), e);
+            throw new DrydockException(location + ": cannot open blob " + digest + " at " + files.locate(path) + ": " + DrydockException.reason(e), e);
         }
     }
 
@@ -254,7 +254,7 @@ final class OciLayoutReader {
             in.transferTo(out);
             return out.toByteArray();
         } catch (IOException e) {
-            throw new DrydockException(location + ": reading " + what + " " + descriptor.digest() + " failed: " + e.getMessage(), e);
+            throw new DrydockException(location + ": reading " + what + " " + descriptor.digest() + " failed: " + DrydockException.reason(e), e);
         }
     }
 }

@@ -78,7 +78,7 @@ public final class OciLayoutWriter {
             }
             return writer;
         } catch (IOException e) {
-            throw new DrydockException("oci:" + dir + ": cannot create an OCI layout there: " + e.getMessage(), e);
+            throw new DrydockException("oci:" + dir + ": cannot create an OCI layout there: " + DrydockException.reason(e), e);
         }
     }
 
@@ -118,7 +118,7 @@ public final class OciLayoutWriter {
             if (!present(digest, hashing.count())) moveIntoPlace(temp, target);
             return new StoredBlob(digest, hashing.count());
         } catch (IOException e) {
-            throw new DrydockException("oci:" + directory + ": writing a blob failed: " + e.getMessage(), e);
+            throw new DrydockException("oci:" + directory + ": writing a blob failed: " + DrydockException.reason(e), e);
         } finally {
             deleteQuietly(temp);
         }
@@ -185,7 +185,7 @@ public final class OciLayoutWriter {
         try {
             replaceFile(directory.resolve("index.json"), index);
         } catch (IOException e) {
-            throw new DrydockException("oci:" + directory + ": updating index.json failed: " + e.getMessage(), e);
+            throw new DrydockException("oci:" + directory + ": updating index.json failed: " + DrydockException.reason(e), e);
         }
     }
 
@@ -201,7 +201,7 @@ public final class OciLayoutWriter {
         } catch (NoSuchFileException e) {
             return false;
         } catch (IOException e) {
-            throw new DrydockException("oci:" + directory + ": cannot read " + blobPath(digest) + ": " + e.getMessage(), e);
+            throw new DrydockException("oci:" + directory + ": cannot read " + blobPath(digest) + ": " + DrydockException.reason(e), e);
         }
     }
 

@@ -56,13 +56,13 @@ final class TarArchiveFiles implements LayoutFiles {
                 if (name != null && !name.isEmpty()) entries.put(name, entry);
             }
         } catch (IOException | RuntimeException e) {
-            throw new DrydockException(transport + ":" + archive + " is not a readable tar archive: " + e.getMessage(), e);
+            throw new DrydockException(transport + ":" + archive + " is not a readable tar archive: " + DrydockException.reason(e), e);
         }
         if (entries.isEmpty()) throw new DrydockException(transport + ":" + archive + " is not a tar archive, or it is empty");
         try {
             return new TarArchiveFiles(archive, transport + ":" + archive, FileChannel.open(archive, StandardOpenOption.READ), Map.copyOf(entries));
         } catch (IOException e) {
-            throw new DrydockException(transport + ":" + archive + ": cannot open: " + e.getMessage(), e);
+            throw new DrydockException(transport + ":" + archive + ": cannot open: " + DrydockException.reason(e), e);
         }
     }
 
@@ -76,7 +76,7 @@ final class TarArchiveFiles implements LayoutFiles {
         try (InputStream in = Files.newInputStream(archive)) {
             n = in.readNBytes(head, 0, head.length);
         } catch (IOException e) {
-            throw new DrydockException(transport + ":" + archive + ": cannot read: " + e.getMessage(), e);
+            throw new DrydockException(transport + ":" + archive + ": cannot read: " + DrydockException.reason(e), e);
         }
         String compression = null;
         if (n >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) compression = "gzip";

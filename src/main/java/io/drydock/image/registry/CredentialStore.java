@@ -77,7 +77,7 @@ public final class CredentialStore {
             try {
                 root = JSON.readTree(Files.readAllBytes(file));
             } catch (IOException e) {
-                throw new DrydockException("cannot read registry credentials from " + file + ": " + e.getMessage().split("\n")[0]);
+                throw new DrydockException("cannot read registry credentials from " + file + ": " + DrydockException.reason(e).split("\n")[0]);
             }
             if (root == null || !root.isObject()) throw new DrydockException("registry credentials file " + file + " is not a JSON object");
             String helper = findKey(root.path("credHelpers"), registry).map(JsonNode::asText).orElse(null);
@@ -153,7 +153,7 @@ public final class CredentialStore {
             if (user.equals("<token>")) return Optional.of(new Credential(user, "", secret, origin));
             return Optional.of(Credential.basic(user, secret, origin));
         } catch (IOException e) {
-            throw new DrydockException("credential helper " + program + " named in " + file + " could not be run: " + e.getMessage());
+            throw new DrydockException("credential helper " + program + " named in " + file + " could not be run: " + DrydockException.reason(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DrydockException("interrupted while running " + program);

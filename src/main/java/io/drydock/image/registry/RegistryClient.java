@@ -378,7 +378,7 @@ public final class RegistryClient {
                 offset += n;
             }
         } catch (IOException e) {
-            throw new DrydockException("reading blob " + digest + " for upload failed: " + e.getMessage(), e);
+            throw new DrydockException("reading blob " + digest + " for upload failed: " + DrydockException.reason(e), e);
         }
         String url = location + (location.contains("?") ? "&" : "?") + "digest=" + enc(digest.toString());
         HttpResponse<InputStream> r = send(absolute("PUT", ref, url, HttpRequest.BodyPublishers::noBody).push());
@@ -806,7 +806,7 @@ public final class RegistryClient {
             if (raw.length > limit) throw new DrydockException(what + " is larger than the " + limit + "-byte limit for manifests");
             return raw;
         } catch (IOException e) {
-            throw new DrydockException("reading " + what + " failed: " + e.getMessage(), e);
+            throw new DrydockException("reading " + what + " failed: " + DrydockException.reason(e), e);
         }
     }
 
@@ -817,7 +817,7 @@ public final class RegistryClient {
             if (n == null || !n.isObject()) throw new DrydockException(what + " is not a JSON object");
             return n;
         } catch (IOException e) {
-            throw new DrydockException(what + " is not valid JSON: " + e.getMessage().split("\n")[0]);
+            throw new DrydockException(what + " is not valid JSON: " + DrydockException.reason(e).split("\n")[0]);
         }
     }
 

@@ -49,7 +49,7 @@ final class TrustedCertificates {
             ctx.init(null, new TrustManager[]{new AnyOf(managers)}, null);
             return ctx;
         } catch (GeneralSecurityException | IOException e) {
-            throw new DrydockException("cannot set up TLS trust: " + e.getMessage(), e);
+            throw new DrydockException("cannot set up TLS trust: " + DrydockException.reason(e), e);
         }
     }
 
@@ -59,7 +59,7 @@ final class TrustedCertificates {
             if (certs.isEmpty()) throw new DrydockException("CA file " + file + " holds no certificate");
             return certs;
         } catch (IOException e) {
-            throw new DrydockException("cannot read CA file " + file + ": " + e.getMessage());
+            throw new DrydockException("cannot read CA file " + file + ": " + DrydockException.reason(e));
         } catch (CertificateException e) {
             throw new DrydockException("CA file " + file + " is not a PEM or DER certificate: " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.drydock.inventory.lang;
 
+import io.drydock.DrydockException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -48,7 +49,7 @@ final class JsonFiles {
             findings.warn(path, what + " is not valid JSON (" + describe(e) + "); skipped");
             return Optional.empty();
         } catch (IOException e) {
-            findings.warn(path, what + " could not be parsed (" + e.getMessage() + "); skipped");
+            findings.warn(path, what + " could not be parsed (" + DrydockException.reason(e) + "); skipped");
             return Optional.empty();
         }
     }

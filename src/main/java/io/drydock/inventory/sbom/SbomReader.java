@@ -63,7 +63,7 @@ public final class SbomReader {
             // Its message repeats the path; the reason alone reads better after ours.
             throw new DrydockException(where + ": cannot read the SBOM: " + (e.getReason() != null ? e.getReason() : e.getMessage()), e);
         } catch (IOException e) {
-            throw new DrydockException(where + ": cannot read the SBOM: " + e.getMessage(), e);
+            throw new DrydockException(where + ": cannot read the SBOM: " + DrydockException.reason(e), e);
         }
         return read(json, where);
     }
@@ -101,7 +101,7 @@ public final class SbomReader {
             JsonLocation at = e.getLocation();
             throw input.error("not JSON: " + e.getOriginalMessage() + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         } catch (IOException e) {
-            throw input.error("not JSON: " + e.getMessage());
+            throw input.error("not JSON: " + DrydockException.reason(e));
         }
         if (root == null || root.isMissingNode()) throw input.error("the file is empty, not an SBOM");
         if (!root.isObject()) {

@@ -51,7 +51,7 @@ record HarborScanRequest(HarborScans.Target target, Artifact artifact) {
         } catch (JsonProcessingException e) {
             throw new HarborApiException(400, "the scan request is not valid JSON" + where(e) + ": " + reason(e));
         } catch (IOException e) {
-            throw new HarborApiException(400, "the scan request could not be read: " + e.getMessage());
+            throw new HarborApiException(400, "the scan request could not be read: " + DrydockException.reason(e));
         }
         if (root == null || root.isMissingNode()) {
             throw new HarborApiException(400, "the scan request is empty; expected a JSON object with registry and artifact");

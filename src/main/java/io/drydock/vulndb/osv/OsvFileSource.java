@@ -1,5 +1,6 @@
 package io.drydock.vulndb.osv;
 
+import io.drydock.DrydockException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drydock.vulndb.Advisory;
@@ -62,7 +63,7 @@ public final class OsvFileSource implements AdvisorySource {
                 array = ARRAYS.readTree(bytes);
             } catch (IOException e) {
                 log.recordRead();
-                log.skipRecord(where, null, "invalid JSON", "not valid JSON: " + e.getMessage().replaceAll("\\s+", " "));
+                log.skipRecord(where, null, "invalid JSON", "not valid JSON: " + DrydockException.reason(e).replaceAll("\\s+", " "));
                 return;
             }
             for (int i = 0; i < array.size(); i++) {

@@ -1,5 +1,6 @@
 package io.drydock.vulndb.osv;
 
+import io.drydock.DrydockException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -63,7 +64,7 @@ public final class OsvParser {
             log.skipRecord(where, null, "invalid JSON", "not valid JSON: " + oneLine(e.getOriginalMessage()));
             return Optional.empty();
         } catch (IOException e) {
-            log.skipRecord(where, null, "invalid JSON", "unreadable: " + e.getMessage());
+            log.skipRecord(where, null, "invalid JSON", "unreadable: " + DrydockException.reason(e));
             return Optional.empty();
         }
         return parse(root, where, log);
