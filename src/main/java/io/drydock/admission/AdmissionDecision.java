@@ -42,7 +42,10 @@ public record AdmissionDecision(String uid, boolean allowed, String message, Lis
 
     public enum Outcome { VERIFIED, EXEMPT, FAILED, UNAVAILABLE, INVALID }
 
-    /** @param digest the verified digest, or null */
+    /**
+     * @param digest the digest judged: the one verified, or the one that failed or could not be verified once the tag
+     *     was resolved; null when no digest was reached (or the image was exempt or invalid)
+     */
     public record ImageVerdict(String pointer, String image, String digest, Outcome outcome, AdmissionMode mode, String reason) {
     }
 
@@ -126,10 +129,12 @@ public record AdmissionDecision(String uid, boolean allowed, String message, Lis
                 case Verification.Failed f -> {
                     problem = "not verified under " + rule.where() + ": " + f.reason();
                     kind = Outcome.FAILED;
+                    digest = f.digest() == null ? null : f.digest().toString();
                 }
                 case Verification.Unavailable u -> {
                     problem = "the registry could not be reached to verify it (" + u.reason() + "); without proof the image is not admitted";
                     kind = Outcome.UNAVAILABLE;
+                    digest = u.digest() == null ? null : u.digest().toString();
                 }
             }
             verdicts.add(new ImageVerdict(site.pointer(), site.image(), digest, kind, mode, problem == null ? "" : problem));

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The admission webhook over HTTPS ({@code drydock admission serve}): the {@link AdmissionHandlers} plus
@@ -16,6 +17,8 @@ import org.eclipse.jetty.server.ServerConnector;
  * {@link ReloadingTls} swaps in place.
  */
 public final class AdmissionServer implements AutoCloseable {
+    /** Reviews in progress at once, at most (the API server sends far fewer, even when a large Deployment scales up). */
+    static final int MAX_THREADS = 1000;
     private final AdmissionHandlers handlers;
     private final ReloadingTls tls;
     private final Javalin app;
@@ -42,6 +45,11 @@ public final class AdmissionServer implements AutoCloseable {
             // behind the deadline), and with a platform pool Jetty runs it on the thread that read the request instead of
             // handing it to a virtual thread's carrier. Measured with AdmissionBenchmark's load: p50 0.25 instead of 0.5 ms.
             c.concurrency.useVirtualThreads = false;
+            // Every review waiting on the registry holds its thread until the deadline: a burst of new pods must not
+            // find the pool full, or its reviews would start (and end) a deadline late. Idle threads cost little.
+            QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 8, 60_000);
+            threads.setName("drydock-admission");
+            c.jetty.threadPool = threads;
             c.jetty.addConnector((server, http) -> {
                 connector = tls.connector(server, http, config.host(), config.port());
                 return connector;

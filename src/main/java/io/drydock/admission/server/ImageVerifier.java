@@ -119,7 +119,7 @@ final class ImageVerifier {
         if (outcome instanceof Verification.Unavailable && cachedPass(policy, rule, image, digest)) {
             return cache.peek(key).orElseThrow();
         }
-        return outcome;
+        return Verification.about(digest, outcome);
     }
 
     private boolean cachedPass(AdmissionPolicy policy, AdmissionPolicy.ImageRule rule, ImageReference image, Digest digest) {

@@ -23,8 +23,12 @@ import io.drydock.testing.TestImages;
 import io.drydock.testing.TestRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,8 +40,13 @@ import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -211,12 +220,16 @@ class AdmissionServerTest {
 
     @Test
     void anUnsignedImageIsDeniedInEnforceWarnedInWarnAndAnnotatedInAudit() throws Exception {
-        push("base", "gate/unsigned:1");
+        Descriptor unsigned = push("base", "gate/unsigned:1");
         String img = image("gate/unsigned:1");
         JsonNode enforce = response("/validate", podReview("u-unsigned", "shop", img));
         assertThat(enforce.get("allowed").asBoolean()).isFalse();
         assertThat(enforce.at("/status/code").asInt()).isEqualTo(403);
         assertThat(enforce.at("/status/message").asText()).contains(img).contains("no cosign signatures");
+        // the decision line names the digest the tag resolved to, the one that failed
+        JsonNode logged = logLine("u-unsigned").at("/images/0");
+        assertThat(logged.get("verdict").asText()).isEqualTo("failed");
+        assertThat(logged.get("digest").asText()).isEqualTo(unsigned.digest().toString());
 
         JsonNode warn = response("/validate", podReview("u-unsigned-warn", "warned", img));
         assertThat(warn.get("allowed").asBoolean()).isTrue();
@@ -305,6 +318,90 @@ class AdmissionServerTest {
         }
         // the outage was not remembered as a verdict
         assertThat(response("/validate", podReview("u-up", "shop", image("gate/uncached:1"))).get("allowed").asBoolean()).isTrue();
+    }
+
+    /**
+     * A burst of pods whose images are on a registry that accepts connections and never answers: every review is a
+     * deny before the internal deadline however many arrive at once, none waiting for a free server thread first.
+     */
+    @Test
+    void aBurstAgainstARegistryThatNeverAnswersIsDeniedWithinTheDeadline() throws Exception {
+        int burst = 300;
+        Files.writeString(dir.resolve("burst.yaml"), """
+                listen: 127.0.0.1:0
+                tls: {certFile: tls/tls.crt, keyFile: tls/tls.key}
+                policy: policy.yaml
+                deadlineMillis: 1000
+                registry: {timeout: 5s, attempts: 1}
+                """);
+        try (SilentRegistry first = new SilentRegistry(); SilentRegistry second = new SilentRegistry();
+                AdmissionServer burstServer = new AdmissionServer(ServerConfig.read(dir.resolve("burst.yaml")), ClusterLookups.NONE,
+                        CredentialStore::none, dir.resolve("locks"), Clock.systemUTC(), new PrintStream(OutputStream.nullOutputStream()))
+                        .start()) {
+            URI validate = URI.create("https://localhost:" + burstServer.port() + "/validate");
+            // the first burst leaves 300 open connections behind, so that the second arrives all at once instead of
+            // behind 300 TLS handshakes; each burst has a registry of its own, as the first one's is backed off
+            deniedBurst(validate, first, burst);
+            List<Long> millis = deniedBurst(validate, second, burst);
+            // a review that waited for a server thread would answer a whole deadline later
+            assertThat(Collections.max(millis)).as("slowest of %d answers, ms (deadline 1000); all: %s", burst,
+                    millis.stream().sorted().toList()).isLessThan(1800);
+        }
+    }
+
+    /** A registry that accepts connections and never says a word. */
+    static final class SilentRegistry implements AutoCloseable {
+        final ServerSocket socket = new ServerSocket(0, 1000, InetAddress.getLoopbackAddress());
+        final List<Socket> held = Collections.synchronizedList(new ArrayList<>());
+        final Thread acceptor = Thread.ofVirtual().start(() -> {
+            try {
+                while (true) {
+                    held.add(socket.accept());
+                }
+            } catch (IOException closed) {
+                // the test is over
+            }
+        });
+
+        SilentRegistry() throws IOException {
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+    }
+
+    /** Sends {@code burst} reviews at once, each for another image on {@code registry}; all denied; their times in ms. */
+    private static List<Long> deniedBurst(URI validate, SilentRegistry registry, int burst) throws Exception {
+        record Answer(JsonNode response, long millis) {
+        }
+        List<CompletableFuture<Answer>> answers = new ArrayList<>();
+        for (int i = 0; i < burst; i++) {
+            String image = "127.0.0.1:" + registry.socket.getLocalPort() + "/burst/app-" + i + ":1";
+            long started = System.nanoTime();
+            answers.add(https.sendAsync(HttpRequest.newBuilder(validate).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(podReview("u-burst-" + i, "shop", image))).build(),
+                    HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
+                        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                        try {
+                            return new Answer(JSON.readTree(r.body()).get("response"), (System.nanoTime() - started) / 1_000_000);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }));
+        }
+        List<Long> millis = new ArrayList<>();
+        for (CompletableFuture<Answer> a : answers) {
+            Answer answer = a.get(60, TimeUnit.SECONDS);
+            assertThat(answer.response().get("allowed").asBoolean()).isFalse();
+            assertThat(answer.response().at("/status/message").asText()).contains("registry").contains("deadline");
+            millis.add(answer.millis());
+        }
+        return millis;
     }
 
     @Test
