@@ -1,5 +1,6 @@
 package io.drydock.server;
 
+import io.drydock.DrydockException;
 import io.drydock.store.AdmissionRecord;
 import io.drydock.store.Store;
 import java.util.ArrayList;
@@ -106,7 +107,7 @@ final class AdmissionLog implements AutoCloseable {
                 if (attempt == ATTEMPTS || closing) {
                     failed.addAndGet(batch.size());
                     say.accept("could not record " + batch.size() + " admission decision(s) in the store after " + attempt
-                            + " attempt(s): " + e.getMessage());
+                            + " attempt(s): " + DrydockException.reason(e));
                     return;
                 }
                 try {
