@@ -16,7 +16,10 @@ import io.drydock.image.registry.Credential;
 import io.drydock.image.registry.CredentialStore;
 import io.drydock.image.registry.HostBackoff;
 import io.drydock.image.registry.RegistryClient;
+import io.drydock.DrydockException;
 import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,6 +38,8 @@ import java.util.function.Supplier;
  */
 public final class AdmissionHandlers {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Twice the largest object the API server stores (an update carries the old object too), and some room. */
+    static final int MAX_REVIEW_BYTES = 8 << 20;
 
     /** A decision as the server's admission log keeps it. */
     public record Decided(String uid, String namespace, String kind, String name, boolean allowed, String message, String imagesJson) {
@@ -105,7 +110,12 @@ public final class AdmissionHandlers {
         String endpoint = mutating ? "mutate" : "validate";
         AdmissionRequest request;
         try {
-            request = AdmissionRequests.parse(ctx.bodyAsBytes());
+            request = AdmissionRequests.parse(body(ctx));
+        } catch (ReviewTooLarge e) {
+            ctx.status(413).contentType("text/plain").result(e.getMessage() + "\n");
+            metrics.request(endpoint, "bad_request", System.nanoTime() - started);
+            logEvent("bad_request", endpoint + ": " + e.getMessage());
+            return;
         } catch (AdmissionInputException e) {
             ctx.status(400).contentType("text/plain").result("not an AdmissionReview: " + e.getMessage() + "\n");
             metrics.request(endpoint, "bad_request", System.nanoTime() - started);
@@ -129,6 +139,38 @@ public final class AdmissionHandlers {
         long took = System.nanoTime() - started;
         metrics.request(endpoint, result, took);
         logDecision(endpoint, request, decision, took);
+    }
+
+    /**
+     * The request body, read here rather than by Javalin: its limit (1 MB, and the server's own in {@code drydock
+     * serve}) is below what the API server may send, an object of up to 1.5 MiB (etcd's limit) and, for an update,
+     * its old version too; and a review of known length is read into one array of that length.
+     */
+    private static byte[] body(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > MAX_REVIEW_BYTES) {
+            throw new ReviewTooLarge(declared);
+        }
+        byte[] body;
+        try {
+            InputStream in = ctx.req().getInputStream();
+            body = declared >= 0 ? in.readNBytes((int) declared) : in.readNBytes(MAX_REVIEW_BYTES + 1);
+        } catch (IOException e) {
+            throw new AdmissionInputException("body", "unreadable: " + DrydockException.reason(e));
+        }
+        if (body.length > MAX_REVIEW_BYTES) {
+            throw new ReviewTooLarge(body.length);
+        }
+        if (declared >= 0 && body.length < declared) {
+            throw new AdmissionInputException("body", "ended after " + body.length + " of the " + declared + " bytes announced");
+        }
+        return body;
+    }
+
+    private static final class ReviewTooLarge extends RuntimeException {
+        ReviewTooLarge(long bytes) {
+            super("an AdmissionReview of " + bytes + " bytes is more than the " + MAX_REVIEW_BYTES + " this webhook reads");
+        }
     }
 
     /** The pod's pull credentials, by registry; none when the object has no pod spec the gate reads. */

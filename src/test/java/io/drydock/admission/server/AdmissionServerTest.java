@@ -295,6 +295,39 @@ class AdmissionServerTest {
         assertThat(v1beta1.body()).contains("apiVersion");
     }
 
+    /**
+     * The API server may send an object of up to 1.5 MiB (etcd's limit), and an update carries the old one too: such a
+     * review is judged (with or without a Content-Length); only one beyond the webhook's 8 MiB is refused, saying so.
+     */
+    @Test
+    void aLargeReviewIsJudgedAndOnlyAnOversizedOneRefused() throws Exception {
+        push("base", "gate/large:1");
+        String img = image("gate/large:1");
+        ObjectNode review = (ObjectNode) JSON.readTree(podReview("u-large", "shop", img));
+        ((ObjectNode) review.at("/request/object/metadata")).putObject("annotations").put("example.com/blob", "x".repeat(1_500_000));
+        review.with("request").set("oldObject", review.at("/request/object").deepCopy());
+        byte[] large = JSON.writeValueAsBytes(review);
+        assertThat(large.length).isGreaterThan(3_000_000);
+        JsonNode judged = JSON.readTree(post(https, "/validate", large).body()).get("response");
+        assertThat(judged.get("uid").asText()).isEqualTo("u-large");
+        assertThat(judged.get("allowed").asBoolean()).isFalse();
+        assertThat(judged.at("/status/message").asText()).contains(img).contains("no cosign signatures");
+        // chunked, with no Content-Length
+        HttpResponse<String> chunked = https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/validate"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(large))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(200);
+        assertThat(JSON.readTree(chunked.body()).at("/response/uid").asText()).isEqualTo("u-large");
+
+        byte[] oversized = new byte[AdmissionHandlers.MAX_REVIEW_BYTES + 1];
+        java.util.Arrays.fill(oversized, (byte) ' ');
+        HttpResponse<String> refused = post(https, "/validate", oversized);
+        assertThat(refused.statusCode()).isEqualTo(413);
+        assertThat(refused.body()).contains((AdmissionHandlers.MAX_REVIEW_BYTES + 1) + " bytes").contains(
+                AdmissionHandlers.MAX_REVIEW_BYTES + " this webhook reads");
+    }
+
     @Test
     void withTheRegistryStoppedUncachedImagesAreDeniedWithinTheDeadlineAndCachedPassesAdmitted() throws Exception {
         Descriptor cached = validated("app", "gate/cached", "1", alice, Duration.ofHours(1), true);
@@ -331,8 +364,8 @@ class AdmissionServerTest {
                 listen: 127.0.0.1:0
                 tls: {certFile: tls/tls.crt, keyFile: tls/tls.key}
                 policy: policy.yaml
-                deadlineMillis: 1000
-                registry: {timeout: 5s, attempts: 1}
+                deadlineMillis: 2000
+                registry: {timeout: 10s, attempts: 1}
                 """);
         try (SilentRegistry first = new SilentRegistry(); SilentRegistry second = new SilentRegistry();
                 AdmissionServer burstServer = new AdmissionServer(ServerConfig.read(dir.resolve("burst.yaml")), ClusterLookups.NONE,
@@ -343,9 +376,10 @@ class AdmissionServerTest {
             // behind 300 TLS handshakes; each burst has a registry of its own, as the first one's is backed off
             deniedBurst(validate, first, burst);
             List<Long> millis = deniedBurst(validate, second, burst);
-            // a review that waited for a server thread would answer a whole deadline later
-            assertThat(Collections.max(millis)).as("slowest of %d answers, ms (deadline 1000); all: %s", burst,
-                    millis.stream().sorted().toList()).isLessThan(1800);
+            // a review that waited for a server thread would answer a whole deadline later (4 s and more); the margin
+            // is for two cores busy with 300 answers at once
+            assertThat(Collections.max(millis)).as("slowest of %d answers, ms (deadline 2000); all: %s", burst,
+                    millis.stream().sorted().toList()).isLessThan(3500);
         }
     }
 
