@@ -30,6 +30,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in a real browser (headless Chromium) against a real server holding a real analysed image, with the
@@ -422,6 +423,8 @@ class DashboardTest {
         if (path().equals("/ui/login") && !path.equals("/ui/login")) {
             driver.findElement(By.id("token")).sendKeys(ServeFixture.ADMIN_TOKEN);
             driver.findElement(By.id("login")).click();
+            // the click starts the form's navigation; it may not have ended when click() returns
+            new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> !path().equals("/ui/login"));
             assertThat(path()).isEqualTo("/");
             driver.get(f.url(path).toString());
         }

@@ -403,8 +403,16 @@ class AdmissionServerTest {
         @Override
         public void close() throws IOException {
             socket.close();
-            for (Socket s : held) {
-                s.close();
+            try {
+                // the acceptor may still be adding the last connection it took
+                acceptor.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            synchronized (held) {
+                for (Socket s : held) {
+                    s.close();
+                }
             }
         }
     }
