@@ -7,7 +7,6 @@ import io.drydock.image.local.LayerBuilder;
 import io.drydock.image.registry.CredentialStore;
 import io.drydock.image.registry.RegistryClient;
 import io.drydock.rebuild.LayerAppend;
-import io.drydock.sign.SigningKeys;
 import io.drydock.store.AuditEntry;
 import io.drydock.testing.TestImages;
 import io.drydock.testing.TestRegistry;
@@ -60,9 +59,7 @@ class LoopBenchmark {
                     .withNewTemplate().withNewMetadata().addToLabels("app", "web").endMetadata()
                     .withNewSpec().addNewContainer().withName("web").withImage(app.withDigest(client.manifest(app).digest()).toString())
                     .endContainer().endSpec().endTemplate().endSpec().build()).create();
-            Files.writeString(home.resolve("cosign.key"), SigningKeys.encryptPrivate(SigningKeys.generate().getPrivate(), "pw".toCharArray()));
-            Files.writeString(home.resolve("pass"), "pw");
-            Files.writeString(home.resolve("policy.yaml"), "apiVersion: drydock.io/v1\nkind: Policy\nname: b\nrules:\n  maxSeverity: CRITICAL\n");
+            ServeFixture.writeValidationFiles(home);
             Files.writeString(home.resolve("watch.yaml"), """
                     apiVersion: drydock.io/v1
                     kind: WatchConfig

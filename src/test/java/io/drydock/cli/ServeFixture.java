@@ -133,15 +133,32 @@ final class ServeFixture implements AutoCloseable {
     }
 
     private String headDigest(String repository, String tag) throws IOException {
+        return headDigest(registry, repository, tag, null);
+    }
+
+    /** The digest {@code registry} answers for the tag (HEAD), sending {@code basicAuth} (base64 user:password) when not null. */
+    static String headDigest(TestRegistry registry, String repository, String tag, String basicAuth) throws IOException {
+        HttpRequest.Builder head = HttpRequest.newBuilder(registry.url("/v2/" + repository + "/manifests/" + tag))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .header("Accept", "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json");
+        if (basicAuth != null) {
+            head.header("Authorization", "Basic " + basicAuth);
+        }
         try {
-            HttpResponse<Void> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(registry.url("/v2/" + repository + "/manifests/" + tag))
-                    .method("HEAD", HttpRequest.BodyPublishers.noBody())
-                    .header("Accept", "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json").build(),
-                    HttpResponse.BodyHandlers.discarding());
-            return r.headers().firstValue("Docker-Content-Digest").orElseThrow();
+            HttpResponse<Void> r = HttpClient.newHttpClient().send(head.build(), HttpResponse.BodyHandlers.discarding());
+            return r.headers().firstValue("Docker-Content-Digest").orElseThrow(() -> new IOException(
+                    "HEAD " + repository + ":" + tag + " answered " + r.statusCode() + " without a digest"));
         } catch (InterruptedException e) {
             throw new IOException(e);
         }
+    }
+
+    /** The files a watch configuration's {@code validation} section names: cosign.key (passphrase "pw"), pass, policy.yaml. */
+    static void writeValidationFiles(Path dir) throws IOException {
+        Files.writeString(dir.resolve("cosign.key"), io.drydock.sign.SigningKeys.encryptPrivate(
+                io.drydock.sign.SigningKeys.generate().getPrivate(), "pw".toCharArray()));
+        Files.writeString(dir.resolve("pass"), "pw\n");
+        Files.writeString(dir.resolve("policy.yaml"), "apiVersion: drydock.io/v1\nkind: Policy\nname: p\nrules:\n  maxSeverity: CRITICAL\n");
     }
 
     @Override

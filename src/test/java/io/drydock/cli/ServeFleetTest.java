@@ -136,12 +136,7 @@ class ServeFleetTest {
         try (ServeFixture f = new ServeFixture(dir); io.drydock.testing.TestRegistry secured = io.drydock.testing.TestRegistry.basicAuth("puller", "s3cret-pw")) {
             secured.push(io.drydock.testing.TestImages.ociRef("app"), "private/app:1");
             String auth = java.util.Base64.getEncoder().encodeToString("puller:s3cret-pw".getBytes(StandardCharsets.UTF_8));
-            java.net.http.HttpResponse<Void> head = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    secured.url("/v2/private/app/manifests/1")).method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody())
-                    .header("Authorization", "Basic " + auth)
-                    .header("Accept", "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json").build(),
-                    java.net.http.HttpResponse.BodyHandlers.discarding());
-            String digest = head.headers().firstValue("Docker-Content-Digest").orElseThrow();
+            String digest = ServeFixture.headDigest(secured, "private/app", "1", auth);
             String config = "{\"auths\": {\"" + secured.hostPort() + "\": {\"auth\": \"" + auth + "\"}}}";
             client.secrets().inNamespace("team").resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("regcred")
                     .withNamespace("team").endMetadata().withType("kubernetes.io/dockerconfigjson")
@@ -160,12 +155,7 @@ class ServeFleetTest {
 
             // the same image in a pod without the secret: not readable, and the failure says why, without a credential
             secured.push(io.drydock.testing.TestImages.ociRef("base"), "private/base:1");
-            java.net.http.HttpResponse<Void> baseHead = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    secured.url("/v2/private/base/manifests/1")).method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody())
-                    .header("Authorization", "Basic " + auth)
-                    .header("Accept", "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json").build(),
-                    java.net.http.HttpResponse.BodyHandlers.discarding());
-            String baseDigest = baseHead.headers().firstValue("Docker-Content-Digest").orElseThrow();
+            String baseDigest = ServeFixture.headDigest(secured, "private/base", "1", auth);
             client.pods().inNamespace("team").resource(new PodBuilder().withNewMetadata().withName("nosecret-0").withNamespace("team").endMetadata()
                     .withNewSpec().addNewContainer().withName("c").withImage(secured.hostPort() + "/private/base:1").endContainer().endSpec()
                     .withNewStatus().withPhase("Running").addNewContainerStatus().withName("c").withImage(secured.hostPort() + "/private/base:1")

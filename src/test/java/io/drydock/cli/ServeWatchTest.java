@@ -7,7 +7,6 @@ import io.drydock.image.ImageReference;
 import io.drydock.image.registry.CredentialStore;
 import io.drydock.image.registry.RegistryClient;
 import io.drydock.rebuild.LayerAppend;
-import io.drydock.sign.SigningKeys;
 import io.drydock.image.local.LayerBuilder;
 import io.drydock.testing.TestImages;
 import java.net.http.HttpResponse;
@@ -35,9 +34,7 @@ class ServeWatchTest {
             f.registry.push(TestImages.ociRef("base"), "loop/base:1");
             LayerAppend.push(client, ImageReference.parse(registry + "/loop/base:1"), new LayerBuilder().file("app/x", "x"), "COPY x /app/",
                     Map.of(), "2026-11-26T00:00:00Z", ImageReference.parse(registry + "/loop/app:1"));
-            Files.writeString(dir.resolve("cosign.key"), SigningKeys.encryptPrivate(SigningKeys.generate().getPrivate(), "pw".toCharArray()));
-            Files.writeString(dir.resolve("pass"), "pw\n");
-            Files.writeString(dir.resolve("policy.yaml"), "apiVersion: drydock.io/v1\nkind: Policy\nname: p\nrules:\n  maxSeverity: CRITICAL\n");
+            ServeFixture.writeValidationFiles(dir);
             Files.writeString(dir.resolve("watch.yaml"), """
                     apiVersion: drydock.io/v1
                     kind: WatchConfig

@@ -9,7 +9,6 @@ import io.drydock.image.local.LayerBuilder;
 import io.drydock.image.registry.CredentialStore;
 import io.drydock.image.registry.RegistryClient;
 import io.drydock.rebuild.LayerAppend;
-import io.drydock.sign.SigningKeys;
 import io.drydock.store.Job;
 import io.drydock.testing.TestImages;
 import io.drydock.testing.TestRegistry;
@@ -52,9 +51,7 @@ class WatchNotificationsTest {
             registry.push(TestImages.ociRef("base"), "note/base:1");
             LayerAppend.push(client, ImageReference.parse(registry.hostPort() + "/note/base:1"), new LayerBuilder().file("app/x", "x"),
                     "COPY x /app/", Map.of(), "2026-11-26T00:00:00Z", ImageReference.parse(registry.hostPort() + "/note/app:1"));
-            Files.writeString(home.resolve("cosign.key"), SigningKeys.encryptPrivate(SigningKeys.generate().getPrivate(), "pw".toCharArray()));
-            Files.writeString(home.resolve("pass"), "pw\n");
-            Files.writeString(home.resolve("policy.yaml"), "apiVersion: drydock.io/v1\nkind: Policy\nname: p\nrules:\n  maxSeverity: CRITICAL\n");
+            ServeFixture.writeValidationFiles(home);
             Files.writeString(home.resolve("watch.yaml"), """
                     apiVersion: drydock.io/v1
                     kind: WatchConfig
